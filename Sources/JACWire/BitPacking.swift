@@ -1,0 +1,61 @@
+/// LSB-first bit streams (FORMAT.md §2.3): presence bitmaps, booleans and 3-bit type tags.
+public enum BitPacking {
+    @inlinable
+    public static func byteCount(bits: Int) -> Int { (bits + 7) / 8 }
+
+    @inlinable
+    public static func bit(_ bytes: UnsafeRawBufferPointer, _ i: Int) -> Bool {
+        bytes[i >> 3] & (1 << UInt8(i & 7)) != 0
+    }
+
+    /// Tag `k` of a tag stream: bits 3k, 3k+1, 3k+2, possibly straddling two bytes.
+    @inlinable
+    public static func tag(_ bytes: UnsafeRawBufferPointer, _ k: Int) -> UInt8 {
+        let bit = 3 * k
+        let byte = bit >> 3
+        var word = UInt16(bytes[byte])
+        if byte + 1 < bytes.count { word |= UInt16(bytes[byte + 1]) << 8 }
+        return UInt8(truncatingIfNeeded: word >> UInt16(bit & 7)) & 7
+    }
+
+    /// Appends 3-bit tags packed LSB-first.
+    public static func appendTags(_ tags: [UInt8], to out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: byteCount(bits: 3 * tags.count)))
+        out.withUnsafeMutableBufferPointer { buf in
+            for (k, t) in tags.enumerated() {
+                let bit = 3 * k
+                let word = UInt16(t & 7) << UInt16(bit & 7)
+                buf[start + bit >> 3] |= UInt8(truncatingIfNeeded: word)
+                if word > 0xff { buf[start + bit >> 3 + 1] |= UInt8(truncatingIfNeeded: word >> 8) }
+            }
+        }
+    }
+}
+
+/// A growable LSB-first bitmap, for presence and boolean parts.
+public struct BitmapBuilder: Sendable {
+    public var bytes: [UInt8] = []
+    public var count = 0
+
+    public init() {}
+
+    @inlinable
+    public mutating func append(_ bit: Bool) {
+        if count & 7 == 0 { bytes.append(0) }
+        if bit { bytes[bytes.count - 1] |= 1 << UInt8(count & 7) }
+        count += 1
+    }
+
+    /// Appends `n` zero bits.
+    public mutating func appendZeros(_ n: Int) {
+        count += n
+        let need = BitPacking.byteCount(bits: count)
+        if need > bytes.count { bytes.append(contentsOf: repeatElement(0, count: need - bytes.count)) }
+    }
+
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        count = 0
+    }
+}

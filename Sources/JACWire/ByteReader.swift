@@ -1,0 +1,87 @@
+/// A bounds-checked cursor over bytes. Every read checks what remains first, so a length field
+/// can never make a reader allocate or read past the data it was given.
+public struct ByteReader {
+    public let bytes: UnsafeRawBufferPointer
+    public var position: Int
+
+    public init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    public var remaining: Int { bytes.count - position }
+    public var isAtEnd: Bool { position >= bytes.count }
+
+    @inlinable
+    public mutating func readByte() throws(JACError) -> UInt8 {
+        guard position < bytes.count else { throw JACError(.unexpectedEOF, "data ends inside a value") }
+        let b = bytes[position]
+        position += 1
+        return b
+    }
+
+    @inlinable
+    public mutating func readVarint() throws(JACError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        var count = 0
+        while true {
+            guard position < bytes.count else { throw JACError(.unexpectedEOF, "data ends inside a varint") }
+            let b = bytes[position]
+            position += 1
+            count += 1
+            if count > Limits.maxVarintBytes { throw JACError(.limitExceeded, "varint longer than 10 bytes") }
+            if shift < 64 { result |= UInt64(b & 0x7f) << shift }
+            if b & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+
+    /// A varint that must be a length or count no larger than `limit`.
+    @inlinable
+    public mutating func readLength(limit: Int, _ what: @autoclosure () -> String) throws(JACError) -> Int {
+        let v = try readVarint()
+        guard v <= UInt64(limit) else { throw JACError(.limitExceeded, "\(what()) \(v) exceeds the limit \(limit)") }
+        return Int(v)
+    }
+
+    @inlinable
+    public mutating func readZigzag() throws(JACError) -> Int64 {
+        Varint.unzigzag(try readVarint())
+    }
+
+    @inlinable
+    public mutating func readUInt32LE() throws(JACError) -> UInt32 {
+        guard remaining >= 4 else { throw JACError(.unexpectedEOF, "data ends inside a 4-byte value") }
+        let v = UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8
+            | UInt32(bytes[position + 2]) << 16 | UInt32(bytes[position + 3]) << 24
+        position += 4
+        return v
+    }
+
+    /// The next `count` bytes, without copying.
+    @inlinable
+    public mutating func readBytes(_ count: Int) throws(JACError) -> UnsafeRawBufferPointer {
+        guard count >= 0, remaining >= count else {
+            throw JACError(.unexpectedEOF, "needs \(count) bytes, \(remaining) remain")
+        }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[position ..< position + count])
+        position += count
+        return slice
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inlinable
+    public mutating func appendUInt32LE(_ v: UInt32) {
+        append(UInt8(truncatingIfNeeded: v))
+        append(UInt8(truncatingIfNeeded: v >> 8))
+        append(UInt8(truncatingIfNeeded: v >> 16))
+        append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+
+    @inlinable
+    public mutating func appendUInt64LE(_ v: UInt64) {
+        for i in 0 ..< 8 { append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    }
+}

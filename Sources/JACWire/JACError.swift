@@ -1,0 +1,51 @@
+/// Every failure in jac is a `JACError`: a category (as in FORMAT.md §9.7, so messages can be
+/// compared with the reference implementation's) and a one-line message naming where.
+public struct JACError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case invalidMagic = "invalid magic"
+        case unsupportedVersion = "unsupported version"
+        case corruptHeader = "corrupt header"
+        case corruptBlock = "corrupt block"
+        case corruptIndex = "corrupt index"
+        case checksumMismatch = "checksum mismatch"
+        case unexpectedEOF = "unexpected end of data"
+        case decompressError = "decompression failed"
+        case limitExceeded = "limit exceeded"
+        case typeMismatch = "type mismatch"
+        case dictionaryError = "dictionary error"
+        case unsupportedFeature = "unsupported feature"
+        case unsupportedCompression = "unsupported compression"
+        case io = "I/O error"
+        case json = "invalid JSON"
+        case frame = "bad frame stream"
+        case usage = "usage"
+        case mismatch = "records differ"
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The same error with a location ("block 3", "field \"ts\"") put in front of its message.
+    public func at(_ location: String) -> JACError {
+        JACError(kind, "\(location): \(message)")
+    }
+
+    public var description: String { "\(message) (\(kind.rawValue))" }
+}
+
+extension JACError {
+    /// Runs `body`, prefixing the location to any `JACError` it throws.
+    @inlinable
+    public static func locating<T>(_ location: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as JACError {
+            throw error.at(location())
+        }
+    }
+}
