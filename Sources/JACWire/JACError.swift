@@ -20,6 +20,7 @@ public struct JACError: Error, CustomStringConvertible, Equatable, Sendable {
         case frame = "bad frame stream"
         case usage = "usage"
         case mismatch = "records differ"
+        case bug = "internal error"
     }
 
     public var kind: Kind
@@ -41,10 +42,11 @@ public struct JACError: Error, CustomStringConvertible, Equatable, Sendable {
 extension JACError {
     /// Runs `body`, prefixing the location to any `JACError` it throws.
     @inlinable
-    public static func locating<T>(_ location: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    public static func locating<T>(_ location: @autoclosure () -> String,
+                                   _ body: () throws(JACError) -> T) throws(JACError) -> T {
         do {
             return try body()
-        } catch let error as JACError {
+        } catch {
             throw error.at(location())
         }
     }

@@ -1,0 +1,62 @@
+import JACCodec
+import JACCompression
+import JACWire
+
+/// One block as read from an archive, checked for length but not yet for content.
+public struct ArchiveBlock: Sendable {
+    /// Block number in file order, from 0.
+    public var number: Int
+    /// File offset of the block magic.
+    public var offset: Int
+    public var bytes: [UInt8]
+}
+
+/// Checks and decodes blocks: CRC, directory limits, tiling, then the segments asked for.
+/// Holds a decompression context: keep one per thread.
+public final class BlockDecoder {
+    private let decompressor = SegmentDecompressor()
+    public var segmentLimit: Int
+
+    public init(segmentLimit: Int = Limits.defaultSegmentMaxBytes) {
+        self.segmentLimit = segmentLimit
+    }
+
+    /// Parses and checks the block's frame (FORMAT.md §9.2 steps 1-3). Returns the header and the
+    /// offset of the segment area.
+    public func open(_ block: ArchiveBlock) throws(JACError) -> (BlockHeader, Int) {
+        try block.bytes.withBytes { (p) throws(JACError) in
+            let (header, areaStart) = try BlockHeader.decode(p, segmentLimit: segmentLimit)
+            guard p.count >= areaStart + 4 else { throw JACError(.unexpectedEOF, "block is truncated") }
+            let stored = UInt32(p[p.count - 4]) | UInt32(p[p.count - 3]) << 8 | UInt32(p[p.count - 2]) << 16
+                | UInt32(p[p.count - 1]) << 24
+            guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[..<(p.count - 4)])) == stored else {
+                throw JACError(.checksumMismatch, "block CRC does not match its contents")
+            }
+            try header.checkTiling(segmentAreaLength: p.count - 4 - areaStart)
+            return (header, areaStart)
+        }
+    }
+
+    /// Decodes the named fields (all when `fields` is nil), in directory order. Errors name the
+    /// block and field.
+    public func decode(_ block: ArchiveBlock, fields wanted: Set<[UInt8]>? = nil) throws(JACError) -> (BlockHeader, [FieldColumn]) {
+        try JACError.locating("block \(block.number) at offset \(block.offset)") { () throws(JACError) in
+            let (header, areaStart) = try open(block)
+            var columns: [FieldColumn] = []
+            for entry in header.fields where wanted?.contains(entry.name) ?? true {
+                let payload = try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
+                    try block.bytes.withBytes { (p) throws(JACError) in
+                        let start = areaStart + entry.segmentOffset
+                        return try decompressor.decompress(
+                            UnsafeRawBufferPointer(rebasing: p[start ..< start + entry.compressedLength]),
+                            compressor: entry.compressor, expectedLength: entry.uncompressedLength)
+                    }
+                }
+                columns.append(try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
+                    try FieldColumn(entry: entry, recordCount: header.recordCount, payload: payload)
+                })
+            }
+            return (header, columns)
+        }
+    }
+}

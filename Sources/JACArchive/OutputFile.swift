@@ -1,0 +1,98 @@
+import JACWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a command's output goes: standard output, or a file that appears only when the
+/// command succeeds (written to a temporary file beside it, renamed on `commit`).
+public final class OutputFile {
+    public let sink: ByteSink
+    public let path: String?
+    private let temporary: String?
+    private var done = false
+
+    /// `path` nil or "-" means standard output. An existing file is only replaced with `force`.
+    public init(path: String?, force: Bool) throws(JACError) {
+        guard let path, path != "-" else {
+            self.path = nil
+            temporary = nil
+            sink = ByteSink(fd: 1, name: "<stdout>")
+            return
+        }
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard force else { throw JACError(.usage, "\(path): already exists (use -f to overwrite)") }
+            guard (st.st_mode & S_IFMT) == S_IFREG else { throw JACError(.usage, "\(path): not a regular file") }
+        }
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temp = "\(dir).\(base).tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw JACError(.io, "\(path): cannot create: \(String(cString: strerror(errno)))") }
+        self.path = path
+        temporary = temp
+        sink = ByteSink(fd: fd, name: path)
+        TemporaryFiles.register(temp)
+    }
+
+    public var isStandardOutput: Bool { path == nil }
+
+    /// Flushes and, for a file, moves it into place.
+    public func commit() throws(JACError) {
+        try sink.flush()
+        guard let temporary, let path, !done else { return }
+        done = true
+        guard fsync(sink.fd) == 0 || errno == EINVAL else {
+            let message = String(cString: strerror(errno))
+            abort()
+            throw JACError(.io, "\(path): \(message)")
+        }
+        close(sink.fd)
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            TemporaryFiles.unregister(temporary)
+            throw JACError(.io, "\(path): cannot rename into place: \(message)")
+        }
+        TemporaryFiles.unregister(temporary)
+    }
+
+    /// Removes the temporary file; nothing appears at `path`.
+    public func abort() {
+        guard let temporary, !done else { return }
+        done = true
+        close(sink.fd)
+        unlink(temporary)
+        TemporaryFiles.unregister(temporary)
+    }
+}
+
+/// Temporary output files to remove if the process is interrupted (SIGINT, SIGTERM, SIGHUP).
+public enum TemporaryFiles {
+    nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>?] = Array(repeating: nil, count: 8)
+    nonisolated(unsafe) private static var installed = false
+
+    static func register(_ path: String) {
+        if !installed {
+            installed = true
+            for s in [SIGINT, SIGTERM, SIGHUP] { signal(s, TemporaryFiles.onSignal) }
+        }
+        if let i = paths.firstIndex(where: { $0 == nil }) { paths[i] = strdup(path) }
+    }
+
+    static func unregister(_ path: String) {
+        for i in paths.indices where paths[i].map({ String(cString: $0) == path }) ?? false {
+            let p = paths[i]
+            paths[i] = nil
+            free(p)
+        }
+    }
+
+    private static let onSignal: @convention(c) (Int32) -> Void = { sig in
+        for p in TemporaryFiles.paths { if let p { unlink(p) } }
+        signal(sig, SIG_DFL)
+        raise(sig)
+    }
+}

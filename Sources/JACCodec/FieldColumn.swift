@@ -1,0 +1,127 @@
+import JACJSON
+import JACWire
+
+/// One decoded field segment: the payload checked part by part (FORMAT.md §9.3) and indexed so
+/// records can be rebuilt by walking it once. Nothing is copied out of the payload except
+/// integers; other values are offsets into it.
+public struct FieldColumn {
+    public let entry: FieldDirectoryEntry
+    public let recordCount: Int
+    public let payload: [UInt8]
+    private(set) var tagStart = 0
+    private(set) var boolStart = 0
+    private(set) var ints: [Int64] = []
+    /// Decimals: sign, digit range, exponent.
+    private(set) var decimals: [(negative: Bool, digits: Range<Int>, exponent: Int32)] = []
+    /// String values as byte ranges (dictionary entries resolved).
+    private(set) var strings: [Range<Int>] = []
+    private(set) var objects: [Range<Int>] = []
+    private(set) var arrays: [Range<Int>] = []
+
+    /// Checks and indexes `payload`, the decompressed segment of `entry` in a block of
+    /// `recordCount` records.
+    public init(entry: FieldDirectoryEntry, recordCount: Int, payload: [UInt8]) throws(JACError) {
+        self.entry = entry
+        self.recordCount = recordCount
+        self.payload = payload
+        try payload.withBytes { (p) throws(JACError) in try index(p) }
+    }
+
+    private mutating func index(_ p: UnsafeRawBufferPointer) throws(JACError) {
+        let present = entry.valueCountPresent
+        guard entry.presenceBytes == BitPacking.byteCount(bits: recordCount),
+              entry.tagBytes == BitPacking.byteCount(bits: 3 * present) else {
+            throw JACError(.corruptBlock, "presence or tag byte count does not match the record count")
+        }
+        var r = ByteReader(p)
+        let presence = try r.readBytes(entry.presenceBytes)
+        var ones = 0
+        for i in 0 ..< recordCount where BitPacking.bit(presence, i) { ones += 1 }
+        guard ones == present else {
+            throw JACError(.corruptBlock, "presence bitmap has \(ones) values, directory says \(present)")
+        }
+        tagStart = r.position
+        let tags = try r.readBytes(entry.tagBytes)
+        var counts = [Int](repeating: 0, count: 8)
+        for k in 0 ..< present { counts[Int(BitPacking.tag(tags, k))] += 1 }
+        guard counts[7] == 0 else { throw JACError(.unsupportedFeature, "reserved type tag 7") }
+        guard entry.usesDictionary == (entry.dictEntryCount > 0) else {
+            throw JACError(.corruptBlock, "dictionary flag and entry count disagree")
+        }
+        var dictionary: [Range<Int>] = []
+        dictionary.reserveCapacity(entry.dictEntryCount)
+        for _ in 0 ..< entry.dictEntryCount {
+            dictionary.append(try readText(&r, what: "dictionary entry"))
+        }
+        boolStart = r.position
+        _ = try r.readBytes(BitPacking.byteCount(bits: counts[Int(TypeTag.bool.rawValue)]))
+        let intCount = counts[Int(TypeTag.int.rawValue)]
+        ints.reserveCapacity(intCount)
+        var previous: Int64 = 0
+        for i in 0 ..< intCount {
+            let v = try r.readZigzag()
+            if entry.usesDelta && i > 0 {
+                let (sum, overflow) = previous.addingReportingOverflow(v)
+                guard !overflow else { throw JACError(.corruptBlock, "delta-coded integer overflows") }
+                previous = sum
+            } else {
+                previous = v
+            }
+            ints.append(previous)
+        }
+        let decimalCount = counts[Int(TypeTag.decimal.rawValue)]
+        decimals.reserveCapacity(decimalCount)
+        for _ in 0 ..< decimalCount {
+            let sign = try r.readByte()
+            guard sign <= 1 else { throw JACError(.corruptBlock, "decimal sign byte \(sign)") }
+            let n = try r.readLength(limit: Limits.maxDecimalDigits, "decimal digit count")
+            let start = r.position
+            let digits = try r.readBytes(n)
+            guard n > 0, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw JACError(.corruptBlock, "decimal digits are not ASCII digits")
+            }
+            let e = try r.readZigzag()
+            guard let exponent = Int32(exactly: e) else { throw JACError(.corruptBlock, "decimal exponent \(e) out of range") }
+            decimals.append((sign == 1, start ..< start + n, exponent))
+        }
+        let stringCount = counts[Int(TypeTag.string.rawValue)]
+        strings.reserveCapacity(stringCount)
+        for _ in 0 ..< stringCount {
+            if entry.usesDictionary {
+                let i = try r.readVarint()
+                guard i < UInt64(dictionary.count) else {
+                    throw JACError(.dictionaryError, "dictionary index \(i) of \(dictionary.count) entries")
+                }
+                strings.append(dictionary[Int(i)])
+            } else {
+                strings.append(try readText(&r, what: "string"))
+            }
+        }
+        var scratch: [UInt8] = []
+        for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
+            for _ in 0 ..< count {
+                let range = try readText(&r, what: list == 0 ? "object" : "array")
+                let text = UnsafeRawBufferPointer(rebasing: p[range])
+                guard text.first == open else {
+                    throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
+                }
+                scratch.removeAll(keepingCapacity: true)
+                do throws(JACError) {
+                    try RecordParser.minify(text, into: &scratch)
+                } catch {
+                    throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
+                }
+                if list == 0 { objects.append(range) } else { arrays.append(range) }
+            }
+        }
+        guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
+    }
+
+    private func readText(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {
+        let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
+        let start = r.position
+        let bytes = try r.readBytes(n)
+        guard UTF8Validator.isValidUTF8(bytes) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+        return start ..< start + n
+    }
+}

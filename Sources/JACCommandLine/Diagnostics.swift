@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import JACWire
+
+/// Messages to standard error, prefixed with the tool's name, and the exit statuses all tools
+/// share: 0 success, 1 bad or damaged data, 2 usage or I/O trouble.
+public enum Diagnostics {
+    nonisolated(unsafe) public static var tool = "jac"
+    nonisolated(unsafe) public static var quiet = false
+
+    public static func error(_ message: String) {
+        FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
+    }
+
+    public static func warning(_ message: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data("\(tool): warning: \(message)\n".utf8))
+    }
+
+    public static func info(_ message: String) {
+        FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
+    }
+
+    public static func exitCode(for error: JACError) -> ExitCode {
+        switch error.kind {
+        case .io, .usage: ExitCode(2)
+        default: ExitCode(1)
+        }
+    }
+
+    /// Runs a command body, turning a `JACError` into its one-line message and exit status.
+    public static func run(_ body: () throws(JACError) -> Void) throws {
+        do {
+            try body()
+        } catch {
+            self.error(error.message)
+            throw exitCode(for: error)
+        }
+    }
+}

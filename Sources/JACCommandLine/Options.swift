@@ -1,0 +1,124 @@
+import ArgumentParser
+import JACCodec
+import JACCompression
+import JACJSON
+import JACPipeline
+import JACWire
+
+/// Input kind options shared by `jac pack` and `jac-split`.
+struct InputKindOptions: ParsableArguments {
+    @Flag(name: .long, help: "Read the input as a sequence of JSON objects (NDJSON, pretty-printed or concatenated).")
+    var ndjson = false
+
+    @Flag(name: .long, help: "Read the input as one JSON array of objects.")
+    var jsonArray = false
+
+    var mode: InputMode {
+        get throws {
+            if ndjson && jsonArray { throw ValidationError("--ndjson and --json-array exclude each other") }
+            return ndjson ? .ndjson : jsonArray ? .jsonArray : .auto
+        }
+    }
+}
+
+/// Block cutting options shared by `jac pack` and `jac-split`.
+struct BlockOptions: ParsableArguments {
+    @Option(name: .long, help: "Records per block (1 to 100000).")
+    var blockRecords = 100_000
+
+    @Option(name: .long, help: "Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G).",
+            transform: parseByteSize)
+    var blockBytes = 64 << 20
+
+    func splitOptions(mode: InputMode) throws -> SplitOptions {
+        guard (1 ... 100_000).contains(blockRecords) else {
+            throw ValidationError("--block-records must be 1 to 100000 (other JAC readers reject larger blocks)")
+        }
+        guard blockBytes >= 1 else { throw ValidationError("--block-bytes must be positive") }
+        var o = SplitOptions()
+        o.mode = mode
+        o.blockRecords = blockRecords
+        o.blockBytes = blockBytes
+        return o
+    }
+}
+
+/// Encoding and compression options shared by `jac pack` and `jac-squeeze`.
+struct CompressionOptions: ParsableArguments {
+    @Option(name: [.long, .customLong("zstd-level")], help: "Compression level (zstd 1-22, default 6; lz4 0-12).")
+    var level: Int?
+
+    @Option(name: .long, help: "Segment codec: zstd, lz4 or none. lz4 is a jac extension (id 64) that other JAC v1 readers cannot read.")
+    var codec = "zstd"
+
+    @Option(name: .long, help: "Largest dictionary per field and block (0 disables dictionaries; at most 4096).")
+    var maxDictEntries = 4096
+
+    @Flag(name: .long, help: "Order each block's fields by name instead of first appearance.")
+    var canonicalizeKeys = false
+
+    @Option(name: .long, help: "A record repeating a key: 'error' (default) or 'last' (keep the last value, as the reference does).")
+    var duplicateKeys = "error"
+
+    func squeezeOptions() throws -> SqueezeOptions {
+        var o = SqueezeOptions()
+        let id: CompressorID
+        switch codec {
+        case "zstd": id = .zstd
+        case "lz4": id = .lz4
+        case "none": id = .none
+        default: throw ValidationError("--codec must be zstd, lz4 or none")
+        }
+        do {
+            o.codec = try Codec(id: id, level: level ?? (id == .lz4 ? 0 : 6)).validated()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        guard (0 ... 4096).contains(maxDictEntries) else { throw ValidationError("--max-dict-entries must be 0 to 4096") }
+        o.encoding.maxDictEntries = maxDictEntries
+        o.encoding.canonicalizeKeys = canonicalizeKeys
+        guard let dup = EncodingOptions.DuplicateKeys(rawValue: duplicateKeys) else {
+            throw ValidationError("--duplicate-keys must be error or last")
+        }
+        o.encoding.duplicateKeys = dup
+        return o
+    }
+}
+
+/// Output options shared by every tool that writes a file.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Write to this file instead of the default ('-' for standard output).")
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "Overwrite an existing output file.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "Print no warnings.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print what was done (sizes, ratio, time) on standard error.")
+    var verbose = false
+}
+
+/// Parses sizes such as 1048576, 512K, 64M, 1G.
+func parseByteSize(_ text: String) throws -> Int {
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+    var digits = text.uppercased()
+    var scale = 1
+    if digits.hasSuffix("IB") { digits.removeLast(2) } else if digits.hasSuffix("B") { digits.removeLast() }
+    if let last = digits.last, let unit = units[last] {
+        scale = unit
+        digits.removeLast()
+    }
+    guard let n = Int(digits), n >= 0, n <= Int.max / scale else { throw ValidationError("not a size: \(text)") }
+    return n * scale
+}
+
+/// Threads to use: -j when given, else the CPUs this process may run on.
+func threadCount(_ requested: Int?) throws -> Int {
+    if let requested {
+        guard requested >= 1 else { throw ValidationError("-j must be at least 1") }
+        return requested
+    }
+    return CPUBudget.available
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import JACArchive
+import JACPipeline
+import JACWire
+
+struct PackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Compress JSON records (NDJSON, concatenated objects or a JSON array) into a JAC archive.",
+        discussion: """
+        With a file argument and no -o, writes FILE.jac beside it. Reading standard input, writes \
+        standard output (never to a terminal). Archives made with the default zstd codec are \
+        readable by every JAC v1 implementation; --codec lz4 is a jac extension they cannot read.
+        """)
+
+    @Argument(help: "Input file, or '-' for standard input.")
+    var input = "-"
+
+    @OptionGroup var inputKind: InputKindOptions
+    @OptionGroup var blocks: BlockOptions
+    @OptionGroup var compression: CompressionOptions
+
+    @Flag(name: .long, help: "Write no index footer (readers then scan the blocks).")
+    var noIndex = false
+
+    @Option(name: [.short, .customLong("threads")], help: "Worker threads (default: the CPUs available). Output does not depend on it.")
+    var jobs: Int?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        Diagnostics.quiet = output.quiet
+        var options = PackOptions()
+        options.split = try blocks.splitOptions(mode: try inputKind.mode)
+        options.squeeze = try compression.squeezeOptions()
+        options.writeIndex = !noIndex
+        let threads = try threadCount(jobs)
+        let outputPath = output.output ?? (input == "-" ? "-" : input + ".jac")
+        if outputPath == "-" && isatty(1) != 0 {
+            Diagnostics.error("refusing to write an archive to a terminal (use -o FILE or a pipe)")
+            throw ExitCode(2)
+        }
+        let start = Date()
+        try Diagnostics.run { () throws(JACError) in
+            let source = try ByteSource(path: input)
+            let file = try OutputFile(path: outputPath, force: output.force)
+            do throws(JACError) {
+                let summary = try Pack.run(source: source, sink: file.sink, options: options, threads: threads)
+                try file.commit()
+                if output.verbose {
+                    let seconds = Date().timeIntervalSince(start)
+                    let ratio = summary.bytesOut > 0 ? Double(summary.bytesIn) / Double(summary.bytesOut) : 0
+                    Diagnostics.info(String(
+                        format: "%@: %d records, %d blocks, %d -> %d bytes (ratio %.2f), %.2f s, %.1f MB/s, %d threads",
+                        source.name, summary.records, summary.blocks, summary.bytesIn, summary.bytesOut, ratio,
+                        seconds, Double(summary.bytesIn) / 1e6 / max(seconds, 1e-9), threads))
+                }
+            } catch {
+                Poison.abort(file)
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,473 @@
+import JACWire
+
+/// A cursor over one JSON text that validates it while copying what the caller keeps into an
+/// output buffer. Output never outgrows input (whitespace is dropped, unescaping and canonical
+/// re-escaping never lengthen a string, numbers and literals are copied), so the caller gives it
+/// `input.count` bytes of room and the loops write through a raw pointer without checks.
+struct JSONReader {
+    let p: UnsafePointer<UInt8>
+    let end: Int
+    var pos = 0
+    let out: UnsafeMutablePointer<UInt8>
+    var o = 0
+    /// The position of `p[0]` in the whole input, for error messages.
+    let line: Int
+    let column: Int
+    /// What running out of input means here ("input ends inside a record").
+    let truncated: String
+
+    init(_ text: UnsafePointer<UInt8>, count: Int, out: UnsafeMutablePointer<UInt8>,
+         line: Int, column: Int, truncated: String) {
+        self.p = text
+        self.end = count
+        self.out = out
+        self.line = line
+        self.column = column
+        self.truncated = truncated
+    }
+
+    // MARK: Errors
+
+    /// An error at byte `offset`, located by counting the newlines before it (only on failure,
+    /// so the hot paths never track lines).
+    func error(at offset: Int, _ what: String) -> JACError {
+        var l = line
+        var lastNewline = -1
+        var i = 0
+        while i < offset {
+            if p[i] == 0x0A {
+                l += 1
+                lastNewline = i
+            }
+            i += 1
+        }
+        let c = lastNewline < 0 ? column + offset : offset - lastNewline
+        return JACError(.json, "line \(l), column \(c): \(what)")
+    }
+
+    /// The error for the byte at `pos` not being what was `expected`, or for the input ending.
+    func unexpected(_ expected: String) -> JACError {
+        guard pos < end else { return error(at: end, truncated) }
+        let b = p[pos]
+        let found = b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
+        return error(at: pos, "\(expected), found \(found)")
+    }
+
+    // MARK: Tokens
+
+    /// The byte at `pos`, or 0 at the end (0 is never valid where a token is expected).
+    @inline(__always)
+    var byte: UInt8 { pos < end ? p[pos] : 0 }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while pos < end {
+            let b = p[pos]
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            pos += 1
+        }
+    }
+
+    @inline(__always)
+    mutating func write(_ b: UInt8) {
+        out[o] = b
+        o += 1
+    }
+
+    @inline(__always)
+    mutating func copy(from start: Int, to stop: Int) {
+        (out + o).update(from: p + start, count: stop - start)
+        o += stop - start
+    }
+
+    /// Reads `true`, `false` or `null` at `pos`, copying it when `copying`; returns which.
+    mutating func readLiteral(copying: Bool) throws(JACError) -> (JSONKind, Bool) {
+        let start = pos
+        let result: (JSONKind, Bool)
+        let length: Int
+        switch p[pos] {
+        case 0x74 where pos + 4 <= end && p[pos + 1] == 0x72 && p[pos + 2] == 0x75 && p[pos + 3] == 0x65:
+            (result, length) = ((.bool, true), 4)
+        case 0x66 where pos + 5 <= end && p[pos + 1] == 0x61 && p[pos + 2] == 0x6C && p[pos + 3] == 0x73
+            && p[pos + 4] == 0x65:
+            (result, length) = ((.bool, false), 5)
+        case 0x6E where pos + 4 <= end && p[pos + 1] == 0x75 && p[pos + 2] == 0x6C && p[pos + 3] == 0x6C:
+            (result, length) = ((.null, false), 4)
+        default:
+            throw unexpected("expected a value")
+        }
+        pos += length
+        if copying { copy(from: start, to: pos) }
+        return result
+    }
+
+    // MARK: Strings
+
+    /// Reads the string whose `"` is at `pos`, writing its content (without quotes) unescaped,
+    /// or, if `canonical`, re-escaped by `JSONWriter`'s rules.
+    mutating func readString(canonical: Bool) throws(JACError) {
+        pos += 1
+        while true {
+            let run = pos
+            try skipPlain()
+            copy(from: run, to: pos)
+            guard pos < end else { throw error(at: end, truncated) }
+            let b = p[pos]
+            if b == 0x22 {
+                pos += 1
+                return
+            }
+            if b == 0x5C {
+                try readEscape(canonical: canonical)
+            } else {
+                throw error(at: pos, "control character U+00\(b < 0x10 ? "0" : "")\(String(b, radix: 16, uppercase: true)) must be escaped in a string")
+            }
+        }
+    }
+
+    /// Moves `pos` over bytes that stand for themselves in a string: ASCII other than controls,
+    /// `"` and `\`, and valid UTF-8 sequences.
+    @inline(__always)
+    private mutating func skipPlain() throws(JACError) {
+        while pos < end {
+            if pos + 8 <= end {
+                let mask = WordMasks.endsPlainRun(WordMasks.load(p, pos))
+                if mask == 0 {
+                    pos += 8
+                    continue
+                }
+                pos += WordMasks.firstMatch(mask)
+            }
+            let b = p[pos]
+            if b >= 0x80 {
+                let len = UTF8Validator.sequenceLength(p, pos, end)
+                if len == 0 { throw error(at: pos, "invalid UTF-8 in a string") }
+                pos += len
+            } else if b >= 0x20 && b != 0x22 && b != 0x5C {
+                pos += 1
+            } else {
+                return
+            }
+        }
+    }
+
+    /// Reads the escape whose `\` is at `pos`.
+    private mutating func readEscape(canonical: Bool) throws(JACError) {
+        let at = pos
+        guard pos + 1 < end else { throw error(at: end, truncated) }
+        let c = p[pos + 1]
+        pos += 2
+        var scalar: UInt32
+        switch c {
+        case 0x22, 0x5C, 0x2F: scalar = UInt32(c)
+        case 0x62: scalar = 0x08
+        case 0x66: scalar = 0x0C
+        case 0x6E: scalar = 0x0A
+        case 0x72: scalar = 0x0D
+        case 0x74: scalar = 0x09
+        case 0x75:
+            scalar = try readHex4(escapeAt: at)
+            if scalar & 0xFC00 == 0xD800 {
+                guard pos + 1 < end, p[pos] == 0x5C, p[pos + 1] == 0x75 else {
+                    throw error(at: at, "lone surrogate escape (a high surrogate must be followed by a \\u escape of a low one)")
+                }
+                pos += 2
+                let low = try readHex4(escapeAt: pos - 2)
+                guard low & 0xFC00 == 0xDC00 else {
+                    throw error(at: at, "lone surrogate escape (a high surrogate must be followed by a \\u escape of a low one)")
+                }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if scalar & 0xFC00 == 0xDC00 {
+                throw error(at: at, "lone surrogate escape (a low surrogate without a high one before it)")
+            }
+        default:
+            throw error(at: at, "invalid escape in a string")
+        }
+        if scalar < 0x80 {
+            let b = UInt8(scalar)
+            if canonical && (b < 0x20 || b == 0x22 || b == 0x5C) {
+                writeEscape(b)
+            } else {
+                write(b)
+            }
+        } else if scalar < 0x800 {
+            write(0xC0 | UInt8(scalar >> 6))
+            write(0x80 | UInt8(scalar & 0x3F))
+        } else if scalar < 0x10000 {
+            write(0xE0 | UInt8(scalar >> 12))
+            write(0x80 | UInt8((scalar >> 6) & 0x3F))
+            write(0x80 | UInt8(scalar & 0x3F))
+        } else {
+            write(0xF0 | UInt8(scalar >> 18))
+            write(0x80 | UInt8((scalar >> 12) & 0x3F))
+            write(0x80 | UInt8((scalar >> 6) & 0x3F))
+            write(0x80 | UInt8(scalar & 0x3F))
+        }
+    }
+
+    private mutating func readHex4(escapeAt at: Int) throws(JACError) -> UInt32 {
+        guard pos + 4 <= end else { throw error(at: end, truncated) }
+        var v: UInt32 = 0
+        for k in 0 ..< 4 {
+            let b = p[pos + k]
+            let d: UInt8
+            switch b {
+            case 0x30 ... 0x39: d = b - 0x30
+            case 0x41 ... 0x46: d = b - 0x37
+            case 0x61 ... 0x66: d = b - 0x57
+            default: throw error(at: at, "invalid \\u escape (needs four hex digits)")
+            }
+            v = v << 4 | UInt32(d)
+        }
+        pos += 4
+        return v
+    }
+
+    /// Writes the canonical escape of `"`, `\` or a control character (as `JSONWriter` does).
+    private mutating func writeEscape(_ b: UInt8) {
+        write(0x5C)
+        let short = JSONWriter.shortEscape(b)
+        if short != 0 {
+            write(short)
+        } else {
+            write(0x75)
+            write(0x30)
+            write(0x30)
+            write(JSONWriter.hexDigit(b >> 4))
+            write(JSONWriter.hexDigit(b & 0xF))
+        }
+    }
+
+    // MARK: Numbers
+
+    /// Where the parts of a number are, after its grammar was checked.
+    struct NumberText {
+        var start = 0
+        var negative = false
+        var intStart = 0
+        var intEnd = 0
+        var fracStart = 0
+        var fracEnd = 0
+        /// The written exponent, saturated far beyond the Int32 range.
+        var exponent = 0
+        /// No fraction and no exponent.
+        var isInteger = true
+    }
+
+    @inline(__always)
+    private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    /// Reads the number starting at `pos` (`-` or a digit), checking the JSON grammar.
+    mutating func readNumber() throws(JACError) -> NumberText {
+        var t = NumberText()
+        t.start = pos
+        if p[pos] == 0x2D {
+            t.negative = true
+            pos += 1
+        }
+        t.intStart = pos
+        guard isDigit(byte) else { throw unexpected("invalid number: expected a digit") }
+        if p[pos] == 0x30 {
+            pos += 1
+            if isDigit(byte) { throw error(at: t.start, "invalid number: leading zeros are not allowed") }
+        } else {
+            while pos < end && isDigit(p[pos]) { pos += 1 }
+        }
+        t.intEnd = pos
+        t.fracStart = pos
+        t.fracEnd = pos
+        if byte == 0x2E {
+            pos += 1
+            t.isInteger = false
+            t.fracStart = pos
+            guard isDigit(byte) else { throw unexpected("invalid number: expected a digit after '.'") }
+            while pos < end && isDigit(p[pos]) { pos += 1 }
+            t.fracEnd = pos
+        }
+        if byte | 0x20 == 0x65 {
+            pos += 1
+            t.isInteger = false
+            let negativeExponent = byte == 0x2D
+            if byte == 0x2D || byte == 0x2B { pos += 1 }
+            guard isDigit(byte) else { throw unexpected("invalid number: expected a digit in the exponent") }
+            var e = 0
+            while pos < end && isDigit(p[pos]) {
+                if e < 1 << 40 { e = e * 10 + Int(p[pos] - 0x30) }
+                pos += 1
+            }
+            t.exponent = negativeExponent ? -e : e
+        }
+        return t
+    }
+
+    /// Reads a number into `field`: an `.int` if it is written as an integer, is not `-0` and
+    /// fits Int64, otherwise a `.decimal` whose digits are written to the output.
+    mutating func readNumber(into field: inout JSONField) throws(JACError) {
+        let t = try readNumber()
+        let n = t.intEnd - t.intStart
+        if t.isInteger && n <= 19 && !(t.negative && p[t.intStart] == 0x30) {
+            var v: UInt64 = 0
+            for i in t.intStart ..< t.intEnd { v = v &* 10 &+ UInt64(p[i] &- 0x30) }
+            if t.negative && v <= 1 << 63 {
+                field.kind = .int
+                field.int = Int64(truncatingIfNeeded: 0 &- v)
+                return
+            }
+            if !t.negative && v <= UInt64(Int64.max) {
+                field.kind = .int
+                field.int = Int64(v)
+                return
+            }
+        }
+        let exponent = t.exponent - (t.fracEnd - t.fracStart)
+        guard let e = Int32(exactly: exponent) else {
+            throw error(at: t.start, "number exponent out of range (beyond 32 bits)")
+        }
+        let digitsStart = o
+        if p[t.intStart] != 0x30 {
+            copy(from: t.intStart, to: t.intEnd)
+            copy(from: t.fracStart, to: t.fracEnd)
+        } else {
+            var i = t.fracStart
+            while i < t.fracEnd && p[i] == 0x30 { i += 1 }
+            if i == t.fracEnd { write(0x30) } else { copy(from: i, to: t.fracEnd) }
+        }
+        field.kind = .decimal
+        field.payload = digitsStart ..< o
+        field.negative = t.negative
+        field.exponent = e
+    }
+
+    // MARK: Values
+
+    /// Reads the value at `pos` (whitespace already skipped) and writes its canonical minified
+    /// text. Iterative, with an explicit stack of open containers (`[` or `{`), so hostile nesting
+    /// costs heap, not call stack; `depth` is how many containers already enclose the value.
+    mutating func minifyValue(depth: Int, stack: inout [UInt8]) throws(JACError) {
+        let base = stack.count
+        defer { stack.removeSubrange(base...) }
+        while true {
+            // A value is expected at `pos`.
+            switch byte {
+            case 0x7B, 0x5B:
+                let open = p[pos]
+                if depth + stack.count - base >= RecordParser.maxDepth {
+                    throw error(at: pos, "nesting deeper than \(RecordParser.maxDepth)")
+                }
+                write(open)
+                pos += 1
+                skipWhitespace()
+                if byte == open + 2 {
+                    write(open + 2)
+                    pos += 1
+                } else {
+                    stack.append(open)
+                    if open == 0x7B {
+                        try readMemberKey()
+                    }
+                    continue
+                }
+            case 0x22:
+                write(0x22)
+                try readString(canonical: true)
+                write(0x22)
+            case 0x2D, 0x30 ... 0x39:
+                let t = try readNumber()
+                copy(from: t.start, to: pos)
+            case 0:
+                throw unexpected("expected a value")
+            default:
+                _ = try readLiteral(copying: true)
+            }
+            // After a value: close containers until one continues with ','.
+            while true {
+                if stack.count == base { return }
+                skipWhitespace()
+                let open = stack[stack.count - 1]
+                let b = byte
+                if b == 0x2C {
+                    write(0x2C)
+                    pos += 1
+                    skipWhitespace()
+                    if open == 0x7B { try readMemberKey() }
+                    break
+                }
+                if b == open + 2 {
+                    write(b)
+                    pos += 1
+                    stack.removeLast()
+                    continue
+                }
+                throw unexpected(open == 0x7B ? "expected ',' or '}' after a value" : "expected ',' or ']' after a value")
+            }
+        }
+    }
+
+    /// Reads `"key" :` inside an object being minified, leaving `pos` at the value.
+    private mutating func readMemberKey() throws(JACError) {
+        guard byte == 0x22 else { throw unexpected("expected a key string") }
+        write(0x22)
+        try readString(canonical: true)
+        write(0x22)
+        skipWhitespace()
+        guard byte == 0x3A else { throw unexpected("expected ':' after a key") }
+        write(0x3A)
+        pos += 1
+        skipWhitespace()
+    }
+
+    // MARK: Records
+
+    /// Reads one record (an object, optionally preceded by a UTF-8 BOM and surrounded by
+    /// whitespace) into `fields`, with keys, strings, digits and nested text in the output.
+    mutating func readRecord(into fields: inout [JSONField], stack: inout [UInt8]) throws(JACError) {
+        if end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }
+        skipWhitespace()
+        guard byte == 0x7B else { throw error(at: pos, "expected '{' (a record must be a JSON object)") }
+        pos += 1
+        skipWhitespace()
+        if byte == 0x7D {
+            pos += 1
+        } else {
+            while true {
+                guard byte == 0x22 else { throw unexpected("expected a key string") }
+                let keyStart = o
+                try readString(canonical: false)
+                var field = JSONField(key: keyStart ..< o, kind: .null, payload: o ..< o)
+                skipWhitespace()
+                guard byte == 0x3A else { throw unexpected("expected ':' after a key") }
+                pos += 1
+                skipWhitespace()
+                let valueStart = o
+                switch byte {
+                case 0x22:
+                    try readString(canonical: false)
+                    field.kind = .string
+                    field.payload = valueStart ..< o
+                case 0x7B, 0x5B:
+                    field.kind = p[pos] == 0x7B ? .object : .array
+                    try minifyValue(depth: 1, stack: &stack)
+                    field.payload = valueStart ..< o
+                case 0x2D, 0x30 ... 0x39:
+                    try readNumber(into: &field)
+                case 0:
+                    throw unexpected("expected a value")
+                default:
+                    (field.kind, field.bool) = try readLiteral(copying: false)
+                }
+                fields.append(field)
+                skipWhitespace()
+                if byte == 0x2C {
+                    pos += 1
+                    skipWhitespace()
+                    continue
+                }
+                guard byte == 0x7D else { throw unexpected("expected ',' or '}' after a value") }
+                pos += 1
+                break
+            }
+        }
+        skipWhitespace()
+        if pos < end { throw error(at: pos, "unexpected text after the record's closing '}'") }
+    }
+}

@@ -1,0 +1,78 @@
+import JACWire
+
+/// Parses one record (a JSON object) into its top-level fields, keeping numbers exact. Reused
+/// across records: `scratch` and `fields` keep their capacity, so steady-state parsing does not
+/// allocate.
+public struct RecordParser: Sendable {
+    /// Deepest nesting accepted (the record itself is level 1), so hostile input cannot make
+    /// the explicit stack grow without bound.
+    public static let maxDepth = 10_000
+
+    /// The bytes `fields` point into: keys, strings, decimal digits and nested text.
+    /// Unspecified after an error.
+    public var scratch: [UInt8] = []
+    /// The record's members in input order (duplicates included). Unspecified after an error.
+    public var fields: [JSONField] = []
+    private var stack: [UInt8] = []
+
+    public init() {}
+
+    /// Parses `record` (one object, with optional BOM and surrounding whitespace). `line` and
+    /// `column` are the 1-based position of its first byte in the whole input, so errors name
+    /// absolute positions ("line 3, column 7: ...").
+    public mutating func parse(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
+        fields.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        guard let text = record.baseAddress, !record.isEmpty else {
+            throw JACError(.json, "line \(line), column \(column): expected '{' (a record must be a JSON object)")
+        }
+        scratch.append(contentsOf: repeatElement(0, count: record.count))
+        var fields: [JSONField] = []
+        var stack: [UInt8] = []
+        swap(&fields, &self.fields)
+        swap(&stack, &self.stack)
+        defer {
+            swap(&fields, &self.fields)
+            swap(&stack, &self.stack)
+        }
+        let used = try scratch.withUnsafeMutableBufferPointer { buffer throws(JACError) -> Int in
+            var reader = JSONReader(text.assumingMemoryBound(to: UInt8.self), count: record.count,
+                                    out: buffer.baseAddress!, line: line, column: column,
+                                    truncated: "input ends inside a record")
+            try reader.readRecord(into: &fields, stack: &stack)
+            return reader.o
+        }
+        scratch.removeSubrange(used...)
+    }
+
+    /// Validates the JSON value `text` (with optional surrounding whitespace) and appends its
+    /// canonical form: no whitespace, members in input order, numbers as written, strings
+    /// re-escaped by `JSONWriter`'s rules. The encoder stores nested values this way and the
+    /// decoder checks stored nested text with it. On error `out` is left as it was.
+    public static func minify(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) throws(JACError) {
+        guard let base = text.baseAddress, !text.isEmpty else {
+            throw JACError(.json, "line 1, column 1: expected a value, found the end of the text")
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: text.count))
+        var stack: [UInt8] = []
+        do {
+            let used = try out.withUnsafeMutableBufferPointer { buffer throws(JACError) -> Int in
+                var reader = JSONReader(base.assumingMemoryBound(to: UInt8.self), count: text.count,
+                                        out: buffer.baseAddress! + start, line: 1, column: 1,
+                                        truncated: "text ends inside a value")
+                reader.skipWhitespace()
+                try reader.minifyValue(depth: 0, stack: &stack)
+                reader.skipWhitespace()
+                if reader.pos < reader.end {
+                    throw reader.error(at: reader.pos, "unexpected text after the value")
+                }
+                return reader.o
+            }
+            out.removeSubrange((start + used)...)
+        } catch {
+            out.removeSubrange(start...)
+            throw error
+        }
+    }
+}

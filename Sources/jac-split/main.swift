@@ -1,0 +1,3 @@
+import JACCommandLine
+
+SplitCommand.main()

@@ -1,0 +1,3 @@
+import JACCommandLine
+
+SqueezeCommand.main()

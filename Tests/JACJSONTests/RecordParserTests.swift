@@ -1,0 +1,213 @@
+import JACJSON
+import JACWire
+import Testing
+
+@Suite struct RecordParserTests {
+    /// A number written as the value of "n", and what it must parse to.
+    struct NumberCase: CustomStringConvertible {
+        var text: String
+        var expected: ParsedField
+        var description: String { text }
+    }
+
+    static func int(_ text: String, _ v: Int64) -> NumberCase {
+        NumberCase(text: text, expected: ParsedField(key: "n", kind: .int, int: v))
+    }
+
+    static func decimal(_ text: String, _ negative: Bool, _ digits: String, _ exponent: Int32) -> NumberCase {
+        NumberCase(text: text, expected: ParsedField(key: "n", kind: .decimal, text: digits,
+                                                     negative: negative, exponent: exponent))
+    }
+
+    static let numbers: [NumberCase] = [
+        int("0", 0),
+        int("7", 7),
+        int("-12", -12),
+        int("9223372036854775807", .max),
+        int("-9223372036854775808", .min),
+        decimal("9223372036854775808", false, "9223372036854775808", 0),
+        decimal("-9223372036854775809", true, "9223372036854775809", 0),
+        decimal("18446744073709551616", false, "18446744073709551616", 0),
+        decimal("-0", true, "0", 0),
+        decimal("-0.0", true, "0", -1),
+        decimal("1.0", false, "10", -1),
+        decimal("2.50", false, "250", -2),
+        decimal("1e5", false, "1", 5),
+        decimal("1E+5", false, "1", 5),
+        decimal("1.5e2", false, "15", 1),
+        decimal("1E-7", false, "1", -7),
+        decimal("0.0", false, "0", -1),
+        decimal("0.001", false, "1", -3),
+        decimal("0e10", false, "0", 10),
+        decimal("100e0", false, "100", 0),
+        decimal("-3.25e-10", true, "325", -12),
+        decimal("1e400", false, "1", 400),
+        decimal("1e-00000000000000000000000400", false, "1", -400),
+        decimal("1234567890123456789012345678901234567890", false, "1234567890123456789012345678901234567890", 0),
+        decimal("0.1234567890123456789012345678901234567890", false, "1234567890123456789012345678901234567890", -40),
+        decimal("-98765432109876543210.98765432109876543210", true,
+                "9876543210987654321098765432109876543210", -20),
+        decimal("1e2147483647", false, "1", 2_147_483_647),
+        decimal("1.5e-2147483647", false, "15", -2_147_483_648),
+    ]
+
+    @Test(arguments: numbers)
+    func number(_ c: NumberCase) throws {
+        #expect(try parseRecord("{\"n\":\(c.text)}") == [c.expected])
+        #expect(try parseRecord("{ \"n\" : \(c.text) }") == [c.expected])
+    }
+
+    @Test(arguments: ["01", "-01", "+1", "1.", ".5", "1.e5", "1e", "1e+", "-", "--1", "NaN", "Infinity",
+                      "-Infinity", "0x10", "1.5.2", "1ee5"])
+    func badNumbers(_ text: String) {
+        #expect(parseError("{\"n\":\(text)}") != nil)
+        #expect(throws: JACError.self) { try minified("[\(text)]") }
+    }
+
+    @Test func numberErrorsNamePositions() {
+        #expect(parseError("{\"n\":01}") == "line 1, column 6: invalid number: leading zeros are not allowed")
+        #expect(parseError("{\"n\":1.}") == "line 1, column 8: invalid number: expected a digit after '.', found '}'")
+        #expect(parseError("{\"n\":+1}") == "line 1, column 6: expected a value, found '+'")
+        #expect(parseError("{\"n\":1e}") == "line 1, column 8: invalid number: expected a digit in the exponent, found '}'")
+        #expect(parseError("{\"n\":1e2147483648}")
+            == "line 1, column 6: number exponent out of range (beyond 32 bits)")
+        #expect(parseError("{\"n\":1.5e-2147483648}")
+            == "line 1, column 6: number exponent out of range (beyond 32 bits)")
+        #expect(parseError("{\"n\":1e99999999999999999999999999}")
+            == "line 1, column 6: number exponent out of range (beyond 32 bits)")
+    }
+
+    @Test func literalsStringsAndOrder() throws {
+        let fields = try parseRecord(#"{"z":true,"a":false,"m":null,"s":"","e":{},"l":[],"":"empty key","z":1}"#)
+        #expect(fields == [
+            ParsedField(key: "z", kind: .bool, bool: true),
+            ParsedField(key: "a", kind: .bool, bool: false),
+            ParsedField(key: "m", kind: .null),
+            ParsedField(key: "s", kind: .string, text: ""),
+            ParsedField(key: "e", kind: .object, text: "{}"),
+            ParsedField(key: "l", kind: .array, text: "[]"),
+            ParsedField(key: "", kind: .string, text: "empty key"),
+            ParsedField(key: "z", kind: .int, int: 1),
+        ])
+    }
+
+    @Test func escapesAreDecoded() throws {
+        let fields = try parseRecord(#"{"k\u0041\n":"\"\\\/\b\f\n\r\t\u0000\u001f\u00e9\u20AC\ud83d\ude00 end"}"#)
+        #expect(fields == [ParsedField(
+            key: "kA\n", kind: .string,
+            text: "\"\\/\u{8}\u{C}\n\r\t\u{0}\u{1F}é€😀 end")])
+    }
+
+    @Test func rawUTF8IsKept() throws {
+        let text = "héllo wörld € 😀 𝄞 \u{7F} ascii run that is longer than eight bytes"
+        let fields = try parseRecord("{\"ü\":\"\(text)\"}")
+        #expect(fields == [ParsedField(key: "ü", kind: .string, text: text)])
+    }
+
+    @Test func nestedValuesAreCanonical() throws {
+        let fields = try parseRecord(
+            "{ \"b\" : 2, \"o\" : { \"y\" : [ 1 , 2.50, \"x\\/\\u00e9\" ] , \"x\" : { } , \"y\":null },\n \"a\":[[[]],{\"\":\"\\u0001\\n\"}] }")
+        #expect(fields == [
+            ParsedField(key: "b", kind: .int, int: 2),
+            ParsedField(key: "o", kind: .object, text: #"{"y":[1,2.50,"x/é"],"x":{},"y":null}"#),
+            ParsedField(key: "a", kind: .array, text: #"[[[]],{"":"\u0001\n"}]"#),
+        ])
+    }
+
+    @Test func bomWhitespaceAndPrettyPrinting() throws {
+        let pretty = "\u{FEFF}\n  {\r\n\t\"a\": 1,\n\t\"b\": [\n\t\t1,\n\t\t2\n\t]\n}\n\n"
+        #expect(try parseRecord(pretty) == [
+            ParsedField(key: "a", kind: .int, int: 1),
+            ParsedField(key: "b", kind: .array, text: "[1,2]"),
+        ])
+    }
+
+    @Test func emptyAndWideRecords() throws {
+        #expect(try parseRecord("{}").isEmpty)
+        #expect(try parseRecord(" { } ").isEmpty)
+        var json = "{"
+        for i in 0 ..< 2000 {
+            if i > 0 { json += "," }
+            json += "\"field\(i)\":\(i % 3 == 0 ? "\"v\(i)\"" : String(i))"
+        }
+        json += "}"
+        let fields = try parseRecord(json)
+        #expect(fields.count == 2000)
+        #expect(fields[1999] == ParsedField(key: "field1999", kind: .int, int: 1999))
+        #expect(fields[999] == ParsedField(key: "field999", kind: .string, text: "v999"))
+    }
+
+    @Test func deepNestingWithinTheLimit() throws {
+        // The record is level 1, so its value may open 9,999 more levels.
+        let depth = RecordParser.maxDepth - 1
+        let json = "{\"d\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let fields = try parseRecord(json)
+        #expect(fields.count == 1)
+        #expect(fields[0].text.utf8.count == 2 * depth)
+    }
+
+    @Test func hostileNestingIsRejected() {
+        let json = "{\"d\":" + String(repeating: "[", count: RecordParser.maxDepth) + "]}"
+        #expect(parseError(json) == "line 1, column \(5 + RecordParser.maxDepth): nesting deeper than 10000")
+        let million = "{\"d\":" + String(repeating: "[{\"a\":", count: 200_000)
+        #expect(parseError(million)?.hasSuffix("nesting deeper than 10000") == true)
+    }
+
+    @Test func reuseKeepsNoStaleData() throws {
+        var parser = RecordParser()
+        try parse(&parser, Array(#"{"a":"long string value","b":[1,2,3]}"#.utf8))
+        try parse(&parser, Array(#"{"c":1.5}"#.utf8))
+        #expect(parser.fields.count == 1)
+        #expect(parser.scratch == Array("c15".utf8))
+        #expect(parser.fields[0].payload == 1 ..< 3)
+    }
+
+    @Test func structuralErrorsNamePositions() {
+        #expect(parseError("") == "line 1, column 1: expected '{' (a record must be a JSON object)")
+        #expect(parseError("[1]") == "line 1, column 1: expected '{' (a record must be a JSON object)")
+        #expect(parseError("  5") == "line 1, column 3: expected '{' (a record must be a JSON object)")
+        #expect(parseError("{\"a\":1", line: 3, column: 7) == "line 3, column 13: input ends inside a record")
+        #expect(parseError("{\"a\":1}x") == "line 1, column 8: unexpected text after the record's closing '}'")
+        #expect(parseError("{\"a\":1} {}") == "line 1, column 9: unexpected text after the record's closing '}'")
+        #expect(parseError("{\"a\" 1}") == "line 1, column 6: expected ':' after a key, found '1'")
+        #expect(parseError("{a:1}") == "line 1, column 2: expected a key string, found 'a'")
+        #expect(parseError("{\"a\":1,}") == "line 1, column 8: expected a key string, found '}'")
+        #expect(parseError("{\"a\":1 \"b\":2}") == "line 1, column 8: expected ',' or '}' after a value, found '\"'")
+        #expect(parseError("{\"a\":tru}") == "line 1, column 6: expected a value, found 't'")
+        #expect(parseError("{\"a\":[1,]}") == "line 1, column 9: expected a value, found ']'")
+        #expect(parseError("{\"a\":[1}") == "line 1, column 8: expected ',' or ']' after a value, found '}'")
+        #expect(parseError("{\"a\":{\"b\"}}") == "line 1, column 10: expected ':' after a key, found '}'")
+        #expect(parseError("{\"a\":\"abc") == "line 1, column 10: input ends inside a record")
+        // Positions after newlines are absolute: line from the record's line, column from 1.
+        #expect(parseError("{\n  \"a\": 1,\n  \"b\": x\n}", line: 10, column: 5)
+            == "line 12, column 8: expected a value, found 'x'")
+        #expect(parseError("{\"a\": x}", line: 10, column: 5) == "line 10, column 11: expected a value, found 'x'")
+    }
+
+    @Test func stringErrorsNamePositions() {
+        #expect(parseError("{\"a\":\"x\u{1}\"}") == "line 1, column 8: control character U+0001 must be escaped in a string")
+        #expect(parseError("{\"a\":\"x\ny\"}") == "line 1, column 8: control character U+000A must be escaped in a string")
+        #expect(parseError(#"{"a":"\x"}"#) == "line 1, column 7: invalid escape in a string")
+        #expect(parseError(#"{"a":"\u12G4"}"#) == "line 1, column 7: invalid \\u escape (needs four hex digits)")
+        #expect(parseError(#"{"a":"ab\ud800"}"#)
+            == "line 1, column 9: lone surrogate escape (a high surrogate must be followed by a \\u escape of a low one)")
+        #expect(parseError(#"{"a":"\ud800\u0041"}"#)
+            == "line 1, column 7: lone surrogate escape (a high surrogate must be followed by a \\u escape of a low one)")
+        #expect(parseError(#"{"a":"\udc00"}"#)
+            == "line 1, column 7: lone surrogate escape (a low surrogate without a high one before it)")
+        #expect(parseError(#"{"\udc00":1}"#) != nil)
+        #expect(parseError(#"{"a":["\ud800"]}"#) != nil)
+    }
+
+    @Test(arguments: [
+        [0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xC3], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+        [0xF0, 0x80, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE2, 0x82],
+    ] as [[UInt8]])
+    func invalidUTF8(_ bad: [UInt8]) {
+        let prefix = Array("{\"a\":\"0123456789".utf8)
+        #expect(parseError(prefix + bad + Array("\"}".utf8)) == "line 1, column 17: invalid UTF-8 in a string")
+        #expect(parseError(Array("{\"".utf8) + bad + Array("\":1}".utf8)) == "line 1, column 3: invalid UTF-8 in a string")
+        #expect(parseError(Array("{\"a\":[\"".utf8) + bad + Array("\"]}".utf8)) != nil)
+        #expect(parseError(Array("{\"a\":".utf8) + bad + Array("}".utf8)) != nil)
+    }
+}
