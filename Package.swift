@@ -3,6 +3,10 @@ import PackageDescription
 
 // Modules follow the data's path; a lower module never imports a higher one:
 // JACWire -> JACJSON -> JACCodec -> JACCompression -> JACArchive -> JACPipeline -> JACCommandLine -> executables.
+// Release builds skip Swift's dynamic exclusivity checks: in the per-value loops they cost about
+// a fifth of the time (measured with callgrind on jac-squeeze), and debug builds keep them.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "jac",
     products: [
@@ -20,12 +24,12 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
 
-        .target(name: "JACWire"),
-        .target(name: "JACJSON", dependencies: ["JACWire"]),
-        .target(name: "JACCodec", dependencies: ["JACWire", "JACJSON"]),
-        .target(name: "JACCompression", dependencies: ["JACWire", "CZstd", "CLZ4"]),
-        .target(name: "JACArchive", dependencies: ["JACWire", "JACJSON", "JACCodec", "JACCompression"]),
-        .target(name: "JACPipeline", dependencies: ["JACWire", "JACJSON", "JACCodec", "JACCompression", "JACArchive"]),
+        .target(name: "JACWire", swiftSettings: fast),
+        .target(name: "JACJSON", dependencies: ["JACWire"], swiftSettings: fast),
+        .target(name: "JACCodec", dependencies: ["JACWire", "JACJSON"], swiftSettings: fast),
+        .target(name: "JACCompression", dependencies: ["JACWire", "CZstd", "CLZ4"], swiftSettings: fast),
+        .target(name: "JACArchive", dependencies: ["JACWire", "JACJSON", "JACCodec", "JACCompression"], swiftSettings: fast),
+        .target(name: "JACPipeline", dependencies: ["JACWire", "JACJSON", "JACCodec", "JACCompression", "JACArchive"], swiftSettings: fast),
         .target(name: "JACCommandLine", dependencies: [
             "JACWire", "JACJSON", "JACCodec", "JACCompression", "JACArchive", "JACPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,12 +41,14 @@ let package = Package(
         .executableTarget(name: "jac-assemble", dependencies: ["JACCommandLine"]),
         .executableTarget(name: "jac-verify", dependencies: ["JACCommandLine"]),
 
+        // Shared by the test targets: an independent JSON comparer and where shared data lives.
+        .target(name: "JACTestSupport", path: "Tests/JACTestSupport"),
         .testTarget(name: "JACWireTests", dependencies: ["JACWire"]),
         .testTarget(name: "JACJSONTests", dependencies: ["JACJSON"]),
-        .testTarget(name: "JACCodecTests", dependencies: ["JACCodec", "JACJSON", "JACWire"]),
-        .testTarget(name: "JACCompressionTests", dependencies: ["JACCompression"]),
-        .testTarget(name: "JACArchiveTests", dependencies: ["JACArchive", "JACCodec", "JACJSON", "JACWire", "JACCompression"]),
-        .testTarget(name: "JACPipelineTests", dependencies: ["JACPipeline", "JACArchive"]),
-        .testTarget(name: "JACCommandLineTests", dependencies: ["JACArchive"]),
+        .testTarget(name: "JACCodecTests", dependencies: ["JACCodec", "JACJSON", "JACWire", "JACTestSupport"]),
+        .testTarget(name: "JACCompressionTests", dependencies: ["JACCompression", "JACWire"]),
+        .testTarget(name: "JACArchiveTests", dependencies: ["JACArchive", "JACCodec", "JACJSON", "JACWire", "JACCompression", "JACTestSupport"]),
+        .testTarget(name: "JACPipelineTests", dependencies: ["JACPipeline", "JACArchive", "JACCompression", "JACWire", "JACTestSupport"]),
+        .testTarget(name: "JACCommandLineTests", dependencies: ["JACTestSupport"]),
     ]
 )

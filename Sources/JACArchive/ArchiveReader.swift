@@ -13,6 +13,9 @@ public final class ArchiveReader {
     /// and if not, why.
     public private(set) var indexProblem: String?
     public private(set) var hasIndex = false
+    /// The index footer found after the last block when it parsed, even if it does not match
+    /// the blocks read (salvage uses it to count lost records).
+    public private(set) var footer: IndexFooter?
 
     public init(source: ByteSource) throws(JACError) {
         self.source = source
@@ -31,6 +34,15 @@ public final class ArchiveReader {
 
     /// The next block, or nil after the last one (once the trailer was checked).
     public func next() throws(JACError) -> ArchiveBlock? {
+        guard let block = try peek() else { return nil }
+        accept(block)
+        return block
+    }
+
+    /// The next block without consuming it: `accept` moves past it, or (salvage) `skipDamaged`
+    /// searches onwards from its second byte. Nil after the last block, once the trailer was
+    /// checked. On an error nothing is consumed.
+    public func peek() throws(JACError) -> ArchiveBlock? {
         guard !finished else { return nil }
         let offset = source.offset
         let number = entries.count
@@ -54,39 +66,69 @@ public final class ArchiveReader {
             try blockSize()
         }
         let bytes = try JACError.locating("block \(number) at offset \(offset)") { () throws(JACError) in
-            try source.take(size, "the block")
+            guard try source.fill(size) else {
+                throw JACError(.unexpectedEOF, "input ends inside the block (needs \(size) bytes, \(source.available) remain)")
+            }
+            return try source.withBuffered { (p) throws(JACError) in Array(p.prefix(size)) }
         }
-        let records = Int(bytes.withUnsafeBytes { p in
+        return ArchiveBlock(number: number, offset: offset, bytes: bytes)
+    }
+
+    /// Moves past a block returned by `peek`.
+    public func accept(_ block: ArchiveBlock) {
+        precondition(block.offset == source.offset)
+        source.consume(block.bytes.count)
+        let records = Int(block.bytes.withUnsafeBytes { p in
             var r = ByteReader(p, position: 4)
             _ = try? r.readVarint()
             return (try? r.readVarint()) ?? 0
         })
-        entries.append(IndexFooter.Entry(offset: offset, size: size, recordCount: records))
-        return ArchiveBlock(number: number, offset: offset, bytes: bytes)
+        entries.append(IndexFooter.Entry(offset: block.offset, size: block.bytes.count, recordCount: records))
     }
+
+    /// Salvage: the bytes at the read position are not a usable block. Skips forward from the
+    /// next byte to the next block magic, index magic or the end, and returns how many bytes
+    /// were skipped. Later blocks keep their file offsets; their numbers continue from the last
+    /// accepted block.
+    public func skipDamaged() throws(JACError) -> Int {
+        let start = source.offset
+        if try source.fill(1) { source.consume(1) }
+        while true {
+            guard try source.fill(4) else {
+                source.consume(source.available)
+                return source.offset - start
+            }
+            let found: Int? = try source.withBuffered { (p) throws(JACError) in
+                var i = 0
+                while i + 4 <= p.count {
+                    if p[i + 1] == 0x4c || p[i + 1] == 0x44 {
+                        let m = (p[i], p[i + 1], p[i + 2], p[i + 3])
+                        if m == (0x42, 0x4c, 0x4b, 0x31) || m == (0x49, 0x44, 0x58, 0x31) { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+            if let found {
+                source.consume(found)
+                return source.offset - start
+            }
+            source.consume(source.available - 3)
+        }
+    }
+
+    /// Blocks accepted so far, as index entries (offset, size, records).
+    public var acceptedBlocks: [IndexFooter.Entry] { entries }
 
     /// Whole length of the block at the read position, from its header (FORMAT.md §4.4).
     private func blockSize() throws(JACError) -> Int {
-        // Magic plus the header length varint: at most 14 bytes.
-        try source.fill(14)
-        let (headerLen, varintEnd) = try source.withBuffered { (p) throws(JACError) in
-            var r = ByteReader(p, position: 4)
-            return (try r.readLength(limit: 1 << 30, "block header length"), r.position)
-        }
-        guard try source.fill(varintEnd + headerLen) else {
+        try source.fill(BlockFrame.prefixLength)
+        let extent = try source.withBuffered { (p) throws(JACError) in try BlockFrame.headerExtent(p) }
+        guard try source.fill(extent) else {
             throw JACError(.unexpectedEOF, "input ends inside the block header")
         }
         return try source.withBuffered { (p) throws(JACError) in
-            let (header, areaStart) = try BlockHeader.decode(UnsafeRawBufferPointer(rebasing: p[..<(varintEnd + headerLen)]),
-                                                             segmentLimit: segmentLimit)
-            var area = 0
-            for f in header.fields {
-                guard f.compressedLength <= f.uncompressedLength + f.uncompressedLength / 64 + (1 << 16) else {
-                    throw JACError(.limitExceeded, "field \"\(f.nameString)\" claims \(f.compressedLength) compressed bytes for \(f.uncompressedLength)")
-                }
-                area += f.compressedLength
-            }
-            return areaStart + area + 4
+            try BlockFrame.parse(UnsafeRawBufferPointer(rebasing: p[..<extent]), segmentLimit: segmentLimit).length
         }
     }
 
@@ -106,6 +148,7 @@ public final class ArchiveReader {
             guard pointer == UInt64(footerOffset) else { return "index pointer \(pointer) does not point at the index at \(footerOffset)" }
             do throws(JACError) {
                 let footer = try IndexFooter.decode(UnsafeRawBufferPointer(rebasing: p[..<(p.count - 8)]))
+                self.footer = footer
                 guard footer.entries == entries else { return "index footer does not match the blocks" }
                 guard footer.encoded(footerOffset: footerOffset).count == p.count else {
                     return "index footer has stray bytes"

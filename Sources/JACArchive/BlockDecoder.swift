@@ -9,6 +9,12 @@ public struct ArchiveBlock: Sendable {
     /// File offset of the block magic.
     public var offset: Int
     public var bytes: [UInt8]
+
+    public init(number: Int, offset: Int, bytes: [UInt8]) {
+        self.number = number
+        self.offset = offset
+        self.bytes = bytes
+    }
 }
 
 /// Checks and decodes blocks: CRC, directory limits, tiling, then the segments asked for.
@@ -44,19 +50,27 @@ public final class BlockDecoder {
             let (header, areaStart) = try open(block)
             var columns: [FieldColumn] = []
             for entry in header.fields where wanted?.contains(entry.name) ?? true {
-                let payload = try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
-                    try block.bytes.withBytes { (p) throws(JACError) in
-                        let start = areaStart + entry.segmentOffset
-                        return try decompressor.decompress(
-                            UnsafeRawBufferPointer(rebasing: p[start ..< start + entry.compressedLength]),
-                            compressor: entry.compressor, expectedLength: entry.uncompressedLength)
-                    }
-                }
-                columns.append(try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
-                    try FieldColumn(entry: entry, recordCount: header.recordCount, payload: payload)
+                let start = areaStart + entry.segmentOffset
+                columns.append(try block.bytes.withBytes { (p) throws(JACError) in
+                    try column(entry, segment: UnsafeRawBufferPointer(rebasing: p[start ..< start + entry.compressedLength]),
+                               recordCount: header.recordCount)
                 })
             }
             return (header, columns)
+        }
+    }
+
+    /// Decompresses and checks one field's segment (FORMAT.md §9.3); errors name the field.
+    /// Used for whole blocks and for segments read on their own (projection by index).
+    public func column(_ entry: FieldDirectoryEntry, segment: UnsafeRawBufferPointer,
+                       recordCount: Int) throws(JACError) -> FieldColumn {
+        try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
+            guard entry.uncompressedLength <= segmentLimit else {
+                throw JACError(.limitExceeded, "segment of \(entry.uncompressedLength) bytes is over the limit of \(segmentLimit)")
+            }
+            let payload = try decompressor.decompress(segment, compressor: entry.compressor,
+                                                      expectedLength: entry.uncompressedLength)
+            return try FieldColumn(entry: entry, recordCount: recordCount, payload: payload)
         }
     }
 }

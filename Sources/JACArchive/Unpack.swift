@@ -6,29 +6,38 @@ public enum Unpack {
     public struct Summary: Sendable {
         public var records = 0
         public var blocks = 0
+        /// Archive bytes read so far.
+        public var bytesIn = 0
+        /// JSON bytes written so far.
+        public var bytesOut = 0
+
+        public init() {}
     }
 
-    /// Streams the blocks of `reader` to `sink`. `warn` hears about a damaged or missing index,
-    /// which costs nothing here since every block is read in order.
-    public static func run(reader: ArchiveReader, sink: ByteSink, layout: RecordLayout,
-                           warn: (String) -> Void) throws(JACError) -> Summary {
-        let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
+    /// Streams the blocks of `reader` to `sink`, decoding on `threads` threads (the output is
+    /// the same for any number). `warn` hears about a damaged index, which costs nothing here
+    /// since every block is read in order. `progress`, when given, is called on this thread
+    /// after each piece of output.
+    public static func run(reader: ArchiveReader, sink: ByteSink, layout: RecordLayout, threads: Int = 1,
+                           warn: (String) -> Void, progress: ((Summary) -> Void)? = nil) throws(JACError) -> Summary {
         var summary = Summary()
-        var out: [UInt8] = []
-        var first = true
-        if layout == .jsonArray { out.append(UInt8(ascii: "[")) }
-        while let block = try reader.next() {
-            let (header, columns) = try decoder.decode(block)
-            var writer = RecordWriter(columns: columns)
-            writer.write(recordCount: header.recordCount, layout: layout, first: &first, to: &out)
-            try sink.write(out)
-            out.removeAll(keepingCapacity: true)
-            summary.records += header.recordCount
+        if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
+        let decoder = ParallelDecoder(threads: threads, spec: RenderSpec(style: .records(layout)),
+                                      segmentLimit: reader.segmentLimit)
+        try decoder.run(next: { () throws(JACError) -> DecodeInput? in
+            guard let block = try reader.next() else { return nil }
             summary.blocks += 1
-        }
-        if layout == .jsonArray { out.append(contentsOf: "]\n".utf8) }
-        try sink.write(out)
+            return DecodeInput(block: block)
+        }, write: { (text, records) throws(JACError) in
+            try sink.write(text)
+            summary.records += records
+            summary.bytesOut += text.count
+            summary.bytesIn = reader.source.offset
+            progress?(summary)
+        })
+        if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
         try sink.flush()
+        summary.bytesIn = reader.source.offset
         if let problem = reader.indexProblem, problem != "no index footer" {
             warn("\(reader.source.name): \(problem); all \(summary.blocks) blocks were read in order")
         }

@@ -72,9 +72,7 @@ struct ColumnBuilder {
             if dictionaryViable {
                 let (index, _) = dictionary.intern(payload)
                 if dictionary.count > maxDictEntries {
-                    dictionaryViable = false
-                    dictionary = ByteStringTable()
-                    dictIndices = []
+                    dropDictionary()
                 } else {
                     dictIndices.append(Int32(index))
                 }
@@ -86,6 +84,43 @@ struct ColumnBuilder {
             Varint.append(payload.count, to: &arrays)
             arrays.append(contentsOf: payload)
         }
+    }
+
+    /// Appends the values of `other`, a column of the same field from a later chunk of the block
+    /// whose first record is record `recordOffset` here.
+    mutating func append(_ other: ColumnBuilder, recordOffset: Int) {
+        presence.appendZeros(recordOffset - presence.count)
+        presence.append(contentsOf: other.presence)
+        tags.append(contentsOf: other.tags)
+        bools.append(contentsOf: other.bools)
+        ints.append(contentsOf: other.ints)
+        intBytes += other.intBytes
+        decimals.append(contentsOf: other.decimals)
+        rawStrings.append(contentsOf: other.rawStrings)
+        stringCount += other.stringCount
+        objects.append(contentsOf: other.objects)
+        arrays.append(contentsOf: other.arrays)
+        guard dictionaryViable else { return }
+        guard other.dictionaryViable else {
+            dropDictionary()
+            return
+        }
+        var map: [Int32] = []
+        map.reserveCapacity(other.dictionary.count)
+        for i in 0 ..< other.dictionary.count {
+            map.append(Int32(other.dictionary.withEntry(i) { dictionary.intern($0).index }))
+        }
+        if dictionary.count > maxDictEntries {
+            dropDictionary()
+            return
+        }
+        for i in other.dictIndices { dictIndices.append(map[Int(i)]) }
+    }
+
+    private mutating func dropDictionary() {
+        dictionaryViable = false
+        dictionary = ByteStringTable()
+        dictIndices = []
     }
 
     /// The finished payload of a block of `records` records.

@@ -6,7 +6,7 @@ public struct JacCommand: ParsableCommand {
         commandName: "jac",
         abstract: "Compress streams of JSON records into JAC v1 archives, and read them back.",
         version: JacVersion.string,
-        subcommands: [PackCommand.self, UnpackCommand.self],
+        subcommands: [PackCommand.self, UnpackCommand.self, CatCommand.self, LsCommand.self, JacVerifyCommand.self],
         defaultSubcommand: PackCommand.self)
 
     public init() {}

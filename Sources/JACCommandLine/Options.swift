@@ -113,12 +113,3 @@ func parseByteSize(_ text: String) throws -> Int {
     guard let n = Int(digits), n >= 0, n <= Int.max / scale else { throw ValidationError("not a size: \(text)") }
     return n * scale
 }
-
-/// Threads to use: -j when given, else the CPUs this process may run on.
-func threadCount(_ requested: Int?) throws -> Int {
-    if let requested {
-        guard requested >= 1 else { throw ValidationError("-j must be at least 1") }
-        return requested
-    }
-    return CPUBudget.available
-}

@@ -24,8 +24,7 @@ struct PackCommand: ParsableCommand {
     @Flag(name: .long, help: "Write no index footer (readers then scan the blocks).")
     var noIndex = false
 
-    @Option(name: [.short, .customLong("threads")], help: "Worker threads (default: the CPUs available). Output does not depend on it.")
-    var jobs: Int?
+    @OptionGroup var threading: EncoderThreadOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -35,7 +34,9 @@ struct PackCommand: ParsableCommand {
         options.split = try blocks.splitOptions(mode: try inputKind.mode)
         options.squeeze = try compression.squeezeOptions()
         options.writeIndex = !noIndex
-        let threads = try threadCount(jobs)
+        let budget = try threading.budget(blockBytes: options.split.blockBytes, level: options.squeeze.codec.level)
+        let threads = budget.threads
+        if output.verbose { Diagnostics.info(budget.reason) }
         let outputPath = output.output ?? (input == "-" ? "-" : input + ".jac")
         if outputPath == "-" && isatty(1) != 0 {
             Diagnostics.error("refusing to write an archive to a terminal (use -o FILE or a pipe)")
@@ -48,18 +49,26 @@ struct PackCommand: ParsableCommand {
             do throws(JACError) {
                 let summary = try Pack.run(source: source, sink: file.sink, options: options, threads: threads)
                 try file.commit()
-                if output.verbose {
-                    let seconds = Date().timeIntervalSince(start)
-                    let ratio = summary.bytesOut > 0 ? Double(summary.bytesIn) / Double(summary.bytesOut) : 0
-                    Diagnostics.info(String(
-                        format: "%@: %d records, %d blocks, %d -> %d bytes (ratio %.2f), %.2f s, %.1f MB/s, %d threads",
-                        source.name, summary.records, summary.blocks, summary.bytesIn, summary.bytesOut, ratio,
-                        seconds, Double(summary.bytesIn) / 1e6 / max(seconds, 1e-9), threads))
-                }
+                if output.verbose { Self.report(summary, source: source.name, seconds: Date().timeIntervalSince(start), threads: threads) }
             } catch {
                 Poison.abort(file)
                 throw error
             }
+        }
+    }
+
+    /// The `-v` summary: totals, speed, peak memory, and the fields that take the most room.
+    static func report(_ summary: PackSummary, source: String, seconds: Double, threads: Int) {
+        let ratio = summary.bytesOut > 0 ? Double(summary.bytesIn) / Double(summary.bytesOut) : 0
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        Diagnostics.info(String(
+            format: "%@: %d records, %d blocks, %d -> %d bytes (ratio %.2f), %.2f s, %.1f MB/s, %d threads, peak RSS %d MiB",
+            source, summary.records, summary.blocks, summary.bytesIn, summary.bytesOut, ratio, seconds,
+            Double(summary.bytesIn) / 1e6 / max(seconds, 1e-9), threads, usage.ru_maxrss / 1024))
+        for (name, f) in summary.fields.sorted(by: { $0.value.total > $1.value.total }).prefix(12) {
+            Diagnostics.info(String(format: "  field %@: %d bytes (%.1f%% of the archive), largest segment %d",
+                                    "\"\(name)\"", f.total, 100 * Double(f.total) / Double(max(1, summary.bytesOut)), f.largest))
         }
     }
 }

@@ -6,7 +6,14 @@ import JACWire
 struct UnpackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unpack",
-        abstract: "Decode a JAC archive back to JSON records (NDJSON by default).")
+        abstract: "Decode a JAC archive back to JSON records (NDJSON by default).",
+        discussion: """
+        Blocks are decoded on -j threads and written in archive order: the output is the same \
+        for every thread count, and memory stays bounded (a few blocks in flight). A missing or \
+        damaged index footer costs a warning only, since every block is read in order. A damaged \
+        block is an error; --salvage skips it instead, reports each skipped byte range and the \
+        records lost there, and exits with status 1.
+        """)
 
     @Argument(help: "Archive file, or '-' for standard input.")
     var input = "-"
@@ -17,6 +24,12 @@ struct UnpackCommand: ParsableCommand {
     @Flag(name: .long, help: "Same as --format json-array.")
     var jsonArray = false
 
+    @Option(name: [.customShort("j", allowingJoined: true), .customLong("threads")], help: "Decoding threads (default: the CPUs available). Output does not depend on it.")
+    var jobs: Int?
+
+    @Flag(name: .long, help: "Skip damaged blocks instead of stopping (decodes on one thread; exit status 1 when anything was skipped).")
+    var salvage = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -24,22 +37,48 @@ struct UnpackCommand: ParsableCommand {
         guard ["ndjson", "json-array", "auto"].contains(format) else {
             throw ValidationError("--format must be ndjson, json-array or auto")
         }
+        let threads = try threadCount(jobs)
+        BrokenPipe.endQuietly()
+        var salvaged: Salvage.Summary?
         try Diagnostics.run { () throws(JACError) in
             let reader = try ArchiveReader(source: try ByteSource(path: input))
             let layout: RecordLayout = jsonArray || format == "json-array"
                 || (format == "auto" && reader.header.containerHint == .jsonArray) ? .jsonArray : .ndjson
             let file = try OutputFile(path: output.output, force: output.force)
+            let progress = Progress(label: "jac unpack", total: Progress.fileSize(input), quiet: output.quiet)
+            let report = { (s: Unpack.Summary) in progress.update(records: s.records, bytesIn: s.bytesIn, bytes: s.bytesOut) }
             do throws(JACError) {
-                let summary = try Unpack.run(reader: reader, sink: file.sink, layout: layout,
-                                             warn: Diagnostics.warning)
-                try file.commit()
-                if output.verbose {
-                    Diagnostics.info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks")
+                if salvage {
+                    let summary = try Salvage.run(reader: reader, sink: file.sink, layout: layout, progress: report)
+                    progress.finish()
+                    try file.commit()
+                    salvaged = summary
+                    if output.verbose {
+                        Diagnostics.info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks recovered")
+                    }
+                } else {
+                    let summary = try Unpack.run(reader: reader, sink: file.sink, layout: layout, threads: threads,
+                                                 warn: Diagnostics.warning, progress: report)
+                    progress.finish()
+                    try file.commit()
+                    if output.verbose {
+                        Diagnostics.info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads")
+                    }
                 }
             } catch {
+                progress.finish()
                 file.abort()
                 throw error
             }
+        }
+        if let salvaged, !salvaged.skipped.isEmpty {
+            for r in salvaged.skipped {
+                let lost = r.lostRecords.map { "\($0) records lost" } ?? "records lost: unknown"
+                Diagnostics.error("salvage: skipped bytes \(r.start)..<\(r.end) (\(r.end - r.start) bytes, \(lost)): \(r.reason)")
+            }
+            let total = salvaged.lostRecordsExact ? "\(salvaged.lostRecords)" : "at least \(salvaged.lostRecords)"
+            Diagnostics.error("salvage: recovered \(salvaged.records) records in \(salvaged.blocks) blocks; lost \(total) records in \(salvaged.skipped.count) damaged range\(salvaged.skipped.count == 1 ? "" : "s")")
+            throw ExitCode(1)
         }
     }
 }

@@ -170,3 +170,14 @@ private func zstdError(_ code: Int) -> JACError { JACError(.io, zstdName(code)) 
 private func check(_ code: Int) throws(JACError) {
     if ZSTD_isError(code) != 0 { throw zstdError(code) }
 }
+
+/// Memory a zstd compression context takes at `level` for inputs of unknown size, rounded up
+/// from libzstd's parameter tables (its exact estimator is not in the stable API).
+public func zstdContextBytes(level: Int) -> Int {
+    switch level {
+    case ...6: 8 << 20
+    case ...12: 48 << 20
+    case ...19: 160 << 20
+    default: 640 << 20
+    }
+}

@@ -12,18 +12,33 @@ public struct PackOptions: Equatable, Sendable {
 
     public init() {}
 
-    /// The file header these options give for input of the detected kind.
+    /// The file header these options give for input of the detected kind: the split stage's
+    /// part, then the squeeze stage's, exactly as the pipeline builds it.
+    public func fileHeader(mode: InputMode) -> FileHeader {
+        var h = split.fileHeader(mode: mode)
+        squeeze.apply(to: &h)
+        return h
+    }
+}
+
+extension SplitOptions {
+    /// The header fields the split stage knows: container kind and block size hint.
     public func fileHeader(mode: InputMode) -> FileHeader {
         var h = FileHeader()
-        h.canonicalizeKeys = squeeze.encoding.canonicalizeKeys
         h.containerHint = mode == .jsonArray ? .jsonArray : .ndjson
-        h.defaultCompressor = squeeze.codec.id
-        h.defaultLevel = squeeze.codec.levelByte
-        h.blockSizeHintRecords = split.blockRecords
-        if squeeze.encoding.segmentMaxBytes != Limits.defaultSegmentMaxBytes {
-            h.userMetadata = Array("{\"segment_max_bytes\":\(squeeze.encoding.segmentMaxBytes)}".utf8)
-        }
+        h.blockSizeHintRecords = blockRecords
         return h
+    }
+}
+
+extension SqueezeOptions {
+    /// Sets the header fields the squeeze stage decides: key order flag, codec, segment limit.
+    public func apply(to h: inout FileHeader) {
+        h.canonicalizeKeys = encoding.canonicalizeKeys
+        h.defaultCompressor = codec.id
+        h.defaultLevel = codec.levelByte
+        h.userMetadata = encoding.segmentMaxBytes == Limits.defaultSegmentMaxBytes ? []
+            : Array("{\"segment_max_bytes\":\(encoding.segmentMaxBytes)}".utf8)
     }
 }
 
@@ -33,6 +48,17 @@ public struct PackSummary: Sendable {
     public var blocks = 0
     public var bytesIn = 0
     public var bytesOut = 0
+    /// Per field: its largest compressed segment and all its compressed bytes.
+    public var fields: [String: (largest: Int, total: Int)] = [:]
+
+    /// Adds the segments of a finished block to `fields`.
+    mutating func count(_ block: EncodedBlock) {
+        guard let (header, _) = try? block.bytes.withBytes({ (p) throws(JACError) in try BlockHeader.decode(p) }) else { return }
+        for f in header.fields {
+            let old = fields[f.nameString] ?? (0, 0)
+            fields[f.nameString] = (max(old.largest, f.compressedLength), old.total + f.compressedLength)
+        }
+    }
 }
 
 /// `jac pack`: split, squeeze and assemble in one process, calling the same stage code as the
@@ -44,11 +70,18 @@ public enum Pack {
         let mode = try splitter.detectMode()
         let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), writeIndex: options.writeIndex, sink: sink)
         let squeezer = Squeezer(options: options.squeeze, threads: threads)
+        var summary = PackSummary()
         try squeezer.run(input: { () throws(JACError) in try splitter.next() }) { (_, blocks) throws(JACError) in
-            for block in blocks { try writer.append(block) }
+            for block in blocks {
+                try writer.append(block)
+                summary.count(block)
+            }
         }
         try writer.finish()
-        return PackSummary(records: writer.recordCount, blocks: writer.blockCount,
-                           bytesIn: splitter.bytesRead, bytesOut: writer.bytesWritten)
+        summary.records = writer.recordCount
+        summary.blocks = writer.blockCount
+        summary.bytesIn = splitter.bytesRead
+        summary.bytesOut = writer.bytesWritten
+        return summary
     }
 }

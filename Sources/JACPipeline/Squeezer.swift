@@ -15,9 +15,10 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// The `jac-squeeze` stage: encodes and compresses raw blocks on a fixed pool of threads and
 /// hands the finished blocks out in input order.
 ///
-/// Work is two kinds of task, as in pigz: "encode raw block k" (parse, build columns) and
-/// "compress segment f of block k". Compress tasks go first, so blocks finish in order and a
-/// single large block still keeps every thread busy. At most `maxInFlight` raw blocks are held
+/// Work is two kinds of task, as in pigz: "encode chunk c of raw block k" (parse about 1 MiB of
+/// records into columns; the last chunk to finish joins them) and "compress segment f of block
+/// k". Compress tasks go first, so blocks finish in order, and a single large block still keeps
+/// every thread busy in both phases. At most `maxInFlight` raw blocks are held
 /// at once (the reader waits), which bounds memory by block size x threads.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing.
@@ -27,7 +28,7 @@ public final class Squeezer: @unchecked Sendable {
     public let maxInFlight: Int
 
     private let lock = NSCondition()
-    private var encodeQueue: [RawBlock] = []
+    private var encodeQueue: [(job: Job, chunk: Int)] = []
     private var encodeHead = 0
     private var compressQueue: [(job: Job, block: Int, field: Int)] = []
     private var compressHead = 0
@@ -37,14 +38,25 @@ public final class Squeezer: @unchecked Sendable {
     private var failure: JACError?
     private var workersRunning = 0
 
-    /// One raw block on its way through: its payloads and the segments compressed so far.
+    /// One raw block on its way through: its chunks' columns, then its payloads and the
+    /// segments compressed so far.
     private final class Job {
         let sequence: Int
+        var raw: RawBlock
+        let chunks: [Range<Int>]
+        var columns: [ColumnSet?]
+        var chunksLeft: Int
         var payloads: [BlockPayloads] = []
         var segments: [[[UInt8]]] = []
         var remaining = 0
 
-        init(sequence: Int) { self.sequence = sequence }
+        init(raw: RawBlock) {
+            sequence = raw.sequence
+            self.raw = raw
+            chunks = BlockEncoder.chunks(of: raw)
+            columns = Array(repeating: nil, count: chunks.count)
+            chunksLeft = chunks.count
+        }
     }
 
     public init(options: SqueezeOptions, threads: Int, maxInFlight: Int? = nil) {
@@ -129,8 +141,10 @@ public final class Squeezer: @unchecked Sendable {
             }
             lock.lock()
             if let raw {
-                encodeQueue.append(raw)
+                let job = Job(raw: raw)
+                for c in job.chunks.indices { encodeQueue.append((job, c)) }
                 inFlight += 1
+                if job.chunks.isEmpty { complete(job) }
             } else {
                 inputDone = true
             }
@@ -179,29 +193,31 @@ public final class Squeezer: @unchecked Sendable {
                     lock.broadcast()
                 }
             } else if encodeHead < encodeQueue.count {
-                let raw = encodeQueue[encodeHead]
-                encodeQueue[encodeHead] = RawBlock(sequence: -1)
+                let (job, chunk) = encodeQueue[encodeHead]
                 encodeHead += 1
                 trimQueues()
                 lock.unlock()
-                let result: Result<[BlockPayloads], JACError>
-                do throws(JACError) { result = .success(try encoder.encode(raw)) } catch { result = .failure(error) }
-                lock.lock()
-                switch result {
-                case .success(let payloads):
-                    let job = Job(sequence: raw.sequence)
-                    job.payloads = payloads
-                    job.segments = payloads.map { Array(repeating: [], count: $0.fields.count) }
-                    job.remaining = payloads.reduce(0) { $0 + $1.fields.count }
-                    if job.remaining == 0 {
-                        complete(job)
-                    } else {
-                        for (b, p) in payloads.enumerated() {
-                            for f in p.fields.indices { compressQueue.append((job, b, f)) }
-                        }
-                        lock.broadcast()
+                var result: Result<Void, JACError> = .success(())
+                do throws(JACError) {
+                    let columns = try encoder.encodeChunk(job.raw, records: job.chunks[chunk])
+                    lock.lock()
+                    job.columns[chunk] = columns
+                    job.chunksLeft -= 1
+                    let last = job.chunksLeft == 0
+                    lock.unlock()
+                    if last {
+                        let payloads = try encoder.merge(job.columns.map { $0! }, of: job.raw)
+                        job.columns = []
+                        job.raw = RawBlock(sequence: job.sequence)
+                        lock.lock()
+                        schedule(job, payloads: payloads)
+                        lock.unlock()
                     }
-                case .failure(let error):
+                } catch {
+                    result = .failure(error)
+                }
+                lock.lock()
+                if case .failure(let error) = result {
                     failure = failure ?? error
                     lock.broadcast()
                 }
@@ -211,6 +227,21 @@ public final class Squeezer: @unchecked Sendable {
                 lock.wait()
             }
         }
+    }
+
+    /// Queues the compression of every segment of a merged job (called with the lock held).
+    private func schedule(_ job: Job, payloads: [BlockPayloads]) {
+        job.payloads = payloads
+        job.segments = payloads.map { Array(repeating: [], count: $0.fields.count) }
+        job.remaining = payloads.reduce(0) { $0 + $1.fields.count }
+        if job.remaining == 0 {
+            complete(job)
+            return
+        }
+        for (b, p) in payloads.enumerated() {
+            for f in p.fields.indices { compressQueue.append((job, b, f)) }
+        }
+        lock.broadcast()
     }
 
     /// Lays out a job's blocks once all its segments are compressed (called with the lock held;
@@ -231,7 +262,7 @@ public final class Squeezer: @unchecked Sendable {
             compressQueue.removeFirst(compressHead)
             compressHead = 0
         }
-        if encodeHead > 64 && encodeHead * 2 > encodeQueue.count {
+        if encodeHead > 256 && encodeHead * 2 > encodeQueue.count {
             encodeQueue.removeFirst(encodeHead)
             encodeHead = 0
         }

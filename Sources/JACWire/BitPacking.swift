@@ -54,6 +54,21 @@ public struct BitmapBuilder: Sendable {
         if need > bytes.count { bytes.append(contentsOf: repeatElement(0, count: need - bytes.count)) }
     }
 
+    /// Appends all bits of `other`.
+    public mutating func append(contentsOf other: BitmapBuilder) {
+        let shift = count & 7
+        if shift == 0 {
+            bytes.append(contentsOf: other.bytes)
+        } else {
+            for b in other.bytes {
+                bytes[bytes.count - 1] |= b << UInt8(shift)
+                bytes.append(b >> UInt8(8 - shift))
+            }
+        }
+        count += other.count
+        bytes.removeLast(bytes.count - BitPacking.byteCount(bits: count))
+    }
+
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         count = 0

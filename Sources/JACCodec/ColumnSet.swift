@@ -1,0 +1,143 @@
+import JACJSON
+import JACWire
+
+/// The columns of records encoded so far: field names in first-seen order, one builder per
+/// field, and what the block-cutting rule needs to know. A whole block is one column set; so is
+/// a chunk of a block encoded on its own thread, and chunks append to each other exactly as if
+/// their records had been added one by one.
+public struct ColumnSet {
+    private(set) var names = ByteStringTable(capacity: 64)
+    private(set) var columns: [ColumnBuilder] = []
+    public private(set) var recordCount = 0
+    /// Σ over added values of (projected value size + 1): the block estimate of FORMAT.md §6.8.
+    private(set) var estimate = 0
+    /// Per field index: 1 + the record that last had the key, and at which position.
+    private var seenInRecord: [Int] = []
+    private var seenAt: [Int] = []
+    /// Per parsed field of the pending record: its field index, or -1 when a later duplicate
+    /// replaces it.
+    private var route: [Int] = []
+    private var pendingEstimate = 0
+
+    public init() {}
+
+    public var fieldCount: Int { names.count }
+
+    /// Maps the parsed record's keys to fields, checking duplicate keys and per-value limits.
+    /// Must precede `fits` and `add` for each record.
+    mutating func route(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) {
+        let fields = parser.fields
+        route.removeAll(keepingCapacity: true)
+        let stamp = recordCount + 1
+        pendingEstimate = 0
+        try parser.scratch.withBytes { (scratch) throws(JACError) in
+            for (i, field) in fields.enumerated() {
+                let key = UnsafeRawBufferPointer(rebasing: scratch[field.key])
+                let index = names.intern(key).index
+                if index == seenInRecord.count {
+                    seenInRecord.append(0)
+                    seenAt.append(0)
+                }
+                if seenInRecord[index] == stamp {
+                    guard options.duplicateKeys == .last else {
+                        throw place.error(.json, "duplicate key \"\(String(decoding: key, as: UTF8.self))\" in a record (use --duplicate-keys last to keep the last value)")
+                    }
+                    route[seenAt[index]] = -1
+                }
+                seenInRecord[index] = stamp
+                seenAt[index] = i
+                route.append(index)
+                if field.kind == .decimal {
+                    if field.payload.count > Limits.maxDecimalDigits {
+                        throw place.error(.limitExceeded, "a number with \(field.payload.count) digits is over the 65536-digit limit")
+                    }
+                } else if field.payload.count > Limits.maxStringBytes {
+                    throw place.error(.limitExceeded, "a value of \(field.payload.count) bytes is over the 16 MiB limit")
+                }
+            }
+        }
+        for (i, index) in route.enumerated() where index >= 0 {
+            pendingEstimate += ColumnBuilder.valueSize(fields[i]) + 1
+        }
+    }
+
+    /// Whether the routed record can join these columns without breaking a limit of
+    /// FORMAT.md §8 (the block-cutting rule). Throws when it could not even start a block.
+    func fits(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) -> Bool {
+        let empty = recordCount == 0
+        if names.count > Limits.maxFieldsPerBlock {
+            if empty { throw place.error(.limitExceeded, "a record with more than \(Limits.maxFieldsPerBlock) distinct keys cannot be stored") }
+            return false
+        }
+        if recordCount >= options.maxRecordsPerBlock { return false }
+        for (i, index) in route.enumerated() where index >= 0 {
+            let valueSize = ColumnBuilder.valueSize(parser.fields[i])
+            let current = index < columns.count ? columns[index].projectedSize(records: recordCount + 1)
+                : BitPacking.byteCount(bits: recordCount + 1)
+            if current + valueSize + 2 > options.segmentMaxBytes {
+                if empty { throw place.error(.limitExceeded, "a value too large for one segment (\(options.segmentMaxBytes) bytes)") }
+                return false
+            }
+        }
+        if estimate + pendingEstimate > Limits.maxBlockUncompressedBytes {
+            if empty { throw place.error(.limitExceeded, "a record too large for one block") }
+            return false
+        }
+        return true
+    }
+
+    /// Adds the routed record.
+    mutating func add(_ parser: RecordParser, options: EncodingOptions) {
+        let fields = parser.fields
+        parser.scratch.withUnsafeBytes { scratch in
+            for (i, index) in route.enumerated() where index >= 0 {
+                while columns.count <= index { appendColumn(options: options) }
+                columns[index].append(fields[i], record: recordCount, scratch: scratch)
+            }
+        }
+        estimate += pendingEstimate
+        recordCount += 1
+    }
+
+    private mutating func appendColumn(options: EncodingOptions) {
+        columns.append(ColumnBuilder(name: Array(names.entry(columns.count)), maxDictEntries: options.maxDictEntries))
+    }
+
+    /// True when every record added so far could have been added one by one without a cut:
+    /// the cutting rule's quantities only grow, so checking the totals is enough.
+    func withinLimits(options: EncodingOptions) -> Bool {
+        names.count <= Limits.maxFieldsPerBlock && recordCount <= options.maxRecordsPerBlock
+            && estimate <= Limits.maxBlockUncompressedBytes
+            && columns.allSatisfy { $0.projectedSize(records: recordCount) + 2 <= options.segmentMaxBytes }
+    }
+
+    /// Appends the records of `other` (a later chunk of the same block) after these.
+    mutating func append(_ other: ColumnSet, options: EncodingOptions) {
+        for (i, column) in other.columns.enumerated() {
+            let index = other.names.withEntry(i) { names.intern($0).index }
+            while columns.count <= index { appendColumn(options: options) }
+            columns[index].append(column, recordOffset: recordCount)
+        }
+        recordCount += other.recordCount
+        estimate += other.estimate
+    }
+
+    /// The payloads of the block these columns make.
+    func payloads(options: EncodingOptions) -> BlockPayloads {
+        var order = Array(columns.indices)
+        if options.canonicalizeKeys {
+            order.sort { columns[$0].name.lexicographicallyPrecedes(columns[$1].name) }
+        }
+        return BlockPayloads(recordCount: recordCount, fields: order.map { columns[$0].payload(records: recordCount) })
+    }
+}
+
+/// Where a record came from, for error messages.
+struct RecordPlace {
+    var line: Int
+    var column: Int
+
+    func error(_ kind: JACError.Kind, _ message: String) -> JACError {
+        JACError(kind, "line \(line), column \(column): \(message)")
+    }
+}

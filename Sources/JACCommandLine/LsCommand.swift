@@ -1,0 +1,41 @@
+import ArgumentParser
+import JACArchive
+import JACWire
+
+struct LsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls",
+        abstract: "List an archive's blocks and fields: sizes, value types, encodings, ratio.",
+        discussion: """
+        Uses the index footer when it is valid; otherwise finds the blocks by scanning their \
+        headers, and says so. Value types need each segment decompressed (its presence and tag \
+        bits are read); --no-types lists from the headers alone.
+        """)
+
+    @Argument(help: "Archive file, or '-' for standard input.")
+    var input = "-"
+
+    @Option(name: .long, help: "Output: table or json.")
+    var format = "table"
+
+    @Flag(name: .long, help: "Do not read segments: no value types, headers only (fast).")
+    var noTypes = false
+
+    @Flag(name: .shortAndLong, help: "Print no warnings.")
+    var quiet = false
+
+    func run() throws {
+        Diagnostics.quiet = quiet
+        guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
+        BrokenPipe.endQuietly()
+        try Diagnostics.run { () throws(JACError) in
+            let listing = try ArchiveListing.read(path: input, kinds: !noTypes)
+            if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
+                Diagnostics.warning("\(listing.name): \(problem); found the blocks by scanning")
+            }
+            let sink = ByteSink(fd: 1, name: "<stdout>")
+            try sink.write(format == "json" ? listing.json() : Array(listing.table().utf8))
+            try sink.flush()
+        }
+    }
+}

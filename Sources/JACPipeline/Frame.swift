@@ -1,0 +1,225 @@
+import JACArchive
+import JACCodec
+import JACWire
+
+/// The frame stream spoken over pipes between `jac-split`, `jac-squeeze` and `jac-assemble`
+/// (documented in jac-frames(5)). A stream is the magic `JACF`, a version byte, then frames:
+///
+///     type u8 | sequence varint | length varint | payload (length bytes) | CRC-32C u32 LE
+///
+/// The CRC covers type through payload. Every stream starts with a header frame and ends with
+/// an end frame carrying counts, so a stage can tell a whole stream from a cut one.
+public enum Frame {
+    public static let magic: [UInt8] = [0x4a, 0x41, 0x43, 0x46]
+    public static let version: UInt8 = 1
+    /// Largest payload a reader accepts before allocating (a raw block of 1 GiB).
+    public static let maxPayload = 1 << 30
+
+    public enum Kind: UInt8, Sendable {
+        /// Stream header: stage byte, then the archive's file header as it will be written.
+        case header = 0x48
+        /// An uncompressed block of records: count, then per record line, column, length, text.
+        case rawBlock = 0x52
+        /// A compressed block: part index, part count, record count, then the block's bytes.
+        case block = 0x42
+        /// End of stream: raw block count as the sequence; record count as the payload.
+        case end = 0x45
+    }
+
+    /// What a stream carries, declared in its header frame.
+    public enum Stage: UInt8, Sendable {
+        case raw = 1
+        case compressed = 2
+    }
+}
+
+/// One frame as read.
+public struct FrameRecord: Sendable {
+    public var kind: Frame.Kind
+    public var sequence: Int
+    public var payload: [UInt8]
+}
+
+/// Writes a frame stream.
+public final class FrameWriter {
+    private let sink: ByteSink
+    private var scratch: [UInt8] = []
+
+    public init(sink: ByteSink) throws(JACError) {
+        self.sink = sink
+        try sink.write(Frame.magic + [Frame.version])
+    }
+
+    public func write(_ kind: Frame.Kind, sequence: Int, payload: [UInt8]) throws(JACError) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(kind.rawValue)
+        Varint.append(sequence, to: &scratch)
+        Varint.append(payload.count, to: &scratch)
+        var crc = CRC32C()
+        crc.update(scratch)
+        crc.update(payload)
+        try sink.write(scratch)
+        try sink.write(payload)
+        scratch.removeAll(keepingCapacity: true)
+        scratch.appendUInt32LE(crc.value)
+        try sink.write(scratch)
+    }
+
+    public func writeHeader(stage: Frame.Stage, header: FileHeader) throws(JACError) {
+        try write(.header, sequence: 0, payload: [stage.rawValue] + header.encoded())
+    }
+
+    public func write(_ raw: RawBlock) throws(JACError) {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(raw.text.count + 8 * raw.recordCount + 8)
+        Varint.append(raw.recordCount, to: &payload)
+        for r in 0 ..< raw.recordCount {
+            let range = raw.range(of: r)
+            Varint.append(raw.lines[r], to: &payload)
+            Varint.append(raw.columns[r], to: &payload)
+            Varint.append(range.count, to: &payload)
+            payload.append(contentsOf: raw.text[range])
+        }
+        try write(.rawBlock, sequence: raw.sequence, payload: payload)
+    }
+
+    /// The blocks one raw block became, as parts `0 ..< blocks.count` of its sequence number.
+    public func write(sequence: Int, blocks: [EncodedBlock]) throws(JACError) {
+        for (part, block) in blocks.enumerated() {
+            var payload: [UInt8] = []
+            Varint.append(part, to: &payload)
+            Varint.append(blocks.count, to: &payload)
+            Varint.append(block.recordCount, to: &payload)
+            payload.append(contentsOf: block.bytes)
+            try write(.block, sequence: sequence, payload: payload)
+        }
+    }
+
+    public func writeEnd(rawBlocks: Int, records: Int) throws(JACError) {
+        var payload: [UInt8] = []
+        Varint.append(records, to: &payload)
+        try write(.end, sequence: rawBlocks, payload: payload)
+        try sink.flush()
+    }
+}
+
+/// Reads and checks a frame stream: magic, version, every CRC, lengths before allocation, and
+/// the end frame. Errors name the stream and the frame's offset.
+public final class FrameReader {
+    public let source: ByteSource
+    private var sawEnd = false
+
+    public init(source: ByteSource) throws(JACError) {
+        self.source = source
+        guard try source.fill(5) else {
+            throw JACError(.frame, "\(source.name): not a jac frame stream (too short; did an earlier stage fail?)")
+        }
+        let head = try source.take(5, "the stream magic")
+        guard Array(head.prefix(4)) == Frame.magic else {
+            throw JACError(.frame, "\(source.name): not a jac frame stream (bad magic)")
+        }
+        guard head[4] == Frame.version else {
+            throw JACError(.frame, "\(source.name): frame stream version \(head[4]) is not supported")
+        }
+    }
+
+    /// The next frame; nil only after a valid end frame (anything after it is an error).
+    public func next() throws(JACError) -> FrameRecord? {
+        if sawEnd {
+            guard try source.atEnd() else {
+                throw JACError(.frame, "\(source.name): data after the end frame at offset \(source.offset)")
+            }
+            return nil
+        }
+        let offset = source.offset
+        let fail = { (what: String) in JACError(.frame, "\(self.source.name): frame at offset \(offset): \(what)") }
+        guard try source.fill(1) else {
+            throw JACError(.frame, "\(source.name): stream ends without its end frame at offset \(offset) (an earlier stage failed or was killed)")
+        }
+        try source.fill(1 + 10 + 10)
+        let parsed: (Frame.Kind?, Int, Int, Int)? = try source.withBuffered { (p) throws(JACError) in
+            var r = ByteReader(p)
+            do throws(JACError) {
+                let type = try r.readByte()
+                let sequence = try r.readLength(limit: Int(Int64.max / 2), "sequence")
+                let length = try r.readLength(limit: Frame.maxPayload, "payload length")
+                return (Frame.Kind(rawValue: type), sequence, length, r.position)
+            } catch {
+                if error.kind == .limitExceeded { throw fail(error.message) }
+                return nil
+            }
+        }
+        guard let (kindOrNil, sequence, length, headerLength) = parsed else {
+            throw fail("stream is cut inside a frame header")
+        }
+        guard let kind = kindOrNil else { throw fail("unknown frame type") }
+        guard try source.fill(headerLength + length + 4) else {
+            throw fail("stream is cut inside a frame (truncated)")
+        }
+        let bytes = try source.take(headerLength + length + 4, "the frame")
+        let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
+            | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
+        guard bytes.withUnsafeBytes({ CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 4)])) }) == stored else {
+            throw fail("checksum mismatch (damaged stream)")
+        }
+        if kind == .end { sawEnd = true }
+        return FrameRecord(kind: kind, sequence: sequence,
+                           payload: Array(bytes[headerLength ..< headerLength + length]))
+    }
+
+    /// Reads the header frame, which must come first and declare `stage`.
+    public func readHeader(expecting stage: Frame.Stage) throws(JACError) -> FileHeader {
+        guard let frame = try next(), frame.kind == .header, !frame.payload.isEmpty else {
+            throw JACError(.frame, "\(source.name): stream does not start with a header frame")
+        }
+        guard frame.payload[0] == stage.rawValue else {
+            let what = stage == .raw ? "raw blocks (from jac-split)" : "compressed blocks (from jac-squeeze)"
+            throw JACError(.frame, "\(source.name): expected a stream of \(what), got stage \(frame.payload[0])")
+        }
+        return try frame.payload.withBytes { (p) throws(JACError) in
+            try FileHeader.decode(UnsafeRawBufferPointer(rebasing: p[1...])).0
+        }
+    }
+}
+
+extension FrameRecord {
+    /// Decodes a raw block frame.
+    public func rawBlock(source: String) throws(JACError) -> RawBlock {
+        var raw = RawBlock(sequence: sequence)
+        try payload.withBytes { (p) throws(JACError) in
+            var r = ByteReader(p)
+            let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
+            raw.text.reserveCapacity(p.count)
+            for _ in 0 ..< count {
+                let line = try r.readLength(limit: Int(Int64.max / 2), "line")
+                let column = try r.readLength(limit: Int(Int64.max / 2), "column")
+                let length = try r.readLength(limit: r.remaining, "record length")
+                raw.append(try r.readBytes(length), line: line, column: column)
+            }
+            guard r.isAtEnd else { throw JACError(.frame, "raw block has stray bytes") }
+        }
+        return raw
+    }
+
+    /// Decodes a compressed block frame: (part, parts, block).
+    public func block() throws(JACError) -> (part: Int, parts: Int, block: EncodedBlock) {
+        try payload.withBytes { (p) throws(JACError) in
+            var r = ByteReader(p)
+            let part = try r.readLength(limit: 1 << 20, "block part")
+            let parts = try r.readLength(limit: 1 << 20, "block parts")
+            let records = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
+            guard part < parts else { throw JACError(.frame, "block part \(part) of \(parts)") }
+            return (part, parts, EncodedBlock(bytes: Array(p[r.position...]), recordCount: records))
+        }
+    }
+
+    /// The record count of an end frame.
+    public func endRecords() throws(JACError) -> Int {
+        try payload.withBytes { (p) throws(JACError) in
+            var r = ByteReader(p)
+            let n = try r.readLength(limit: Int(Int64.max / 2), "record count")
+            guard r.isAtEnd else { throw JACError(.frame, "end frame has stray bytes") }
+            return n
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import JACArchive
+import JACCodec
+import JACWire
+
+/// Counts a stage reports when it is done.
+public struct StageSummary: Sendable {
+    public var records = 0
+    public var rawBlocks = 0
+    public var blocks = 0
+    public var bytesIn = 0
+    public var bytesOut = 0
+}
+
+/// `jac-split`: JSON text in, a frame stream of raw blocks out.
+public enum SplitStage {
+    public static func run(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
+        let splitter = Splitter(source: source, options: options)
+        let mode = try splitter.detectMode()
+        let writer = try FrameWriter(sink: sink)
+        try writer.writeHeader(stage: .raw, header: options.fileHeader(mode: mode))
+        var summary = StageSummary()
+        while let raw = try splitter.next() {
+            try writer.write(raw)
+            summary.rawBlocks += 1
+        }
+        try writer.writeEnd(rawBlocks: summary.rawBlocks, records: splitter.recordCount)
+        summary.records = splitter.recordCount
+        summary.bytesIn = splitter.bytesRead
+        summary.bytesOut = sink.bytesWritten
+        return summary
+    }
+}
+
+/// `jac-squeeze`: raw block frames in, compressed block frames out, in order, on `threads`
+/// threads. The raw stream must be whole: numbered from 0 without gaps and closed by an end
+/// frame whose counts match.
+public enum SqueezeStage {
+    public static func run(frames: FrameReader, sink: ByteSink, options: SqueezeOptions,
+                           threads: Int) throws(JACError) -> StageSummary {
+        var header = try frames.readHeader(expecting: .raw)
+        options.apply(to: &header)
+        let writer = try FrameWriter(sink: sink)
+        try writer.writeHeader(stage: .compressed, header: header)
+        let input = RawFrameInput(frames: frames)
+        var summary = StageSummary()
+        try Squeezer(options: options, threads: threads).run(input: { () throws(JACError) in try input.next() }) {
+            (sequence, blocks) throws(JACError) in
+            try writer.write(sequence: sequence, blocks: blocks)
+            summary.blocks += blocks.count
+        }
+        try writer.writeEnd(rawBlocks: input.count, records: input.records)
+        summary.rawBlocks = input.count
+        summary.records = input.records
+        summary.bytesIn = frames.source.offset
+        summary.bytesOut = sink.bytesWritten
+        return summary
+    }
+}
+
+/// Raw blocks from a frame stream, checked for order and against the end frame's counts.
+private final class RawFrameInput: @unchecked Sendable {
+    let frames: FrameReader
+    var count = 0
+    var records = 0
+
+    init(frames: FrameReader) { self.frames = frames }
+
+    func next() throws(JACError) -> RawBlock? {
+        guard let frame = try frames.next() else {
+            throw JACError(.frame, "\(frames.source.name): stream ends without its end frame")
+        }
+        let name = frames.source.name
+        switch frame.kind {
+        case .rawBlock:
+            guard frame.sequence == count else {
+                throw JACError(.frame, "\(name): raw block \(frame.sequence) arrived where block \(count) was expected")
+            }
+            let raw = try frame.rawBlock(source: name)
+            count += 1
+            records += raw.recordCount
+            return raw
+        case .end:
+            let expected = try frame.endRecords()
+            guard frame.sequence == count, expected == records else {
+                throw JACError(.frame, "\(name): end frame counts \(frame.sequence) blocks and \(expected) records, the stream had \(count) and \(records)")
+            }
+            _ = try frames.next()  // only checks that nothing follows the end frame
+            return nil
+        case .header, .block:
+            throw JACError(.frame, "\(name): unexpected \(frame.kind) frame in a raw block stream")
+        }
+    }
+}
+
+/// `jac-assemble`: compressed block frames (or whole archives, to merge) in, one archive out.
+/// Blocks of a frame stream are put back in order with a bounded reorder buffer; inputs are
+/// joined in the order given, their blocks copied byte for byte under a new index.
+public enum AssembleStage {
+    /// Blocks that may wait for an earlier one before the stream is called broken.
+    public static let maxPendingBlocks = 4096
+
+    public static func run(inputs: [ByteSource], sink: ByteSink, writeIndex: Bool) throws(JACError) -> StageSummary {
+        var writer: ArchiveWriter?
+        var summary = StageSummary()
+        for source in inputs {
+            guard try source.fill(4) else {
+                throw JACError(.frame, "\(source.name): empty or cut input: neither a frame stream nor an archive (did an earlier stage fail?)")
+            }
+            let isFrames = try source.withBuffered { (p) throws(JACError) in Array(p.prefix(4)) == Frame.magic }
+            let open = { (header: FileHeader) throws(JACError) -> ArchiveWriter in
+                if let writer { return writer }
+                let w = try ArchiveWriter(header: header, writeIndex: writeIndex, sink: sink)
+                writer = w
+                return w
+            }
+            if isFrames {
+                try appendFrames(FrameReader(source: source), open: open, summary: &summary)
+            } else {
+                try appendArchive(ArchiveReader(source: source), open: open, summary: &summary)
+            }
+            summary.bytesIn += source.offset
+        }
+        guard let writer else { throw JACError(.usage, "no input") }
+        try writer.finish()
+        summary.records = writer.recordCount
+        summary.blocks = writer.blockCount
+        summary.bytesOut = writer.bytesWritten
+        return summary
+    }
+
+    private static func appendFrames(_ frames: FrameReader, open: (FileHeader) throws(JACError) -> ArchiveWriter,
+                                     summary: inout StageSummary) throws(JACError) {
+        let name = frames.source.name
+        let writer = try open(try frames.readHeader(expecting: .compressed))
+        var pending: [Int: [EncodedBlock?]] = [:]
+        var next = 0
+        var records = 0
+        while let frame = try frames.next() {
+            switch frame.kind {
+            case .block:
+                let (part, parts, block) = try frame.block()
+                guard frame.sequence >= next else {
+                    throw JACError(.frame, "\(name): block \(frame.sequence) arrived twice")
+                }
+                var slots = pending[frame.sequence] ?? Array(repeating: nil, count: parts)
+                guard slots.count == parts, slots[part] == nil else {
+                    throw JACError(.frame, "\(name): block \(frame.sequence) part \(part) of \(parts) conflicts with an earlier frame")
+                }
+                slots[part] = block
+                pending[frame.sequence] = slots
+                guard pending.count <= maxPendingBlocks else {
+                    throw JACError(.frame, "\(name): block \(next) is missing while \(pending.count) later blocks wait")
+                }
+                while let ready = pending[next], ready.allSatisfy({ $0 != nil }) {
+                    for block in ready {
+                        try JACError.locating("\(name): block \(next)") { () throws(JACError) in
+                            try checkBlock(block!)
+                        }
+                        try writer.append(block!)
+                        records += block!.recordCount
+                    }
+                    pending[next] = nil
+                    next += 1
+                }
+            case .end:
+                let expected = try frame.endRecords()
+                guard pending.isEmpty, frame.sequence == next, expected == records else {
+                    throw JACError(.frame, "\(name): end frame counts \(frame.sequence) blocks and \(expected) records, the stream had \(next) complete blocks and \(records) records")
+                }
+            case .header, .rawBlock:
+                throw JACError(.frame, "\(name): unexpected \(frame.kind) frame in a compressed block stream (run jac-squeeze first)")
+            }
+        }
+        summary.rawBlocks += next
+    }
+
+    private static func appendArchive(_ reader: ArchiveReader, open: (FileHeader) throws(JACError) -> ArchiveWriter,
+                                      summary: inout StageSummary) throws(JACError) {
+        let writer = try open(reader.header)
+        let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
+        while let block = try reader.next() {
+            let (header, _) = try JACError.locating("\(reader.source.name): block \(block.number)") { () throws(JACError) in
+                try decoder.open(block)
+            }
+            try writer.append(blockBytes: block.bytes, recordCount: header.recordCount)
+        }
+        if let problem = reader.indexProblem, problem != "no index footer" {
+            throw JACError(.corruptIndex, "\(reader.source.name): \(problem)")
+        }
+    }
+
+    /// A block from a frame must at least be a block: magic, header, tiling and CRC.
+    private static func checkBlock(_ block: EncodedBlock) throws(JACError) {
+        let (header, _) = try BlockDecoder().open(ArchiveBlock(number: 0, offset: 0, bytes: block.bytes))
+        guard header.recordCount == block.recordCount else {
+            throw JACError(.frame, "frame says \(block.recordCount) records, block holds \(header.recordCount)")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import JACCodec
+import JACJSON
+import JACWire
+import Testing
+
+/// Payload bytes and directory values against FORMAT.md's worked examples and encoder rules.
+struct BlockEncoderTests {
+    /// FORMAT.md §10's sample with keys already sorted per record (our encoder keeps input key
+    /// order), so the field order is the reference's `level, msg, ts, user, error`.
+    static let sample = [
+        #"{"level":"INFO","msg":"Started","ts":1623000000,"user":"alice"}"#,
+        #"{"level":"INFO","msg":"Step1","ts":1623000005,"user":"alice"}"#,
+        #"{"level":"WARN","msg":"Low disk","ts":1623000010,"user":"bob"}"#,
+        #"{"error":"Disk failure","ts":1623000020,"user":"carol"}"#,
+    ]
+
+    @Test func workedExamplePayloads() throws {
+        let blocks = try encode(Self.sample)
+        try #require(blocks.count == 1)
+        let b = blocks[0]
+        #expect(b.recordCount == 4)
+        #expect(b.fields.map { String(decoding: $0.name, as: UTF8.self) } == ["level", "msg", "ts", "user", "error"])
+        let expected: [(flags: UInt64, dict: Int, vcp: Int, tagBytes: Int, payload: String)] = [
+            (1, 2, 3, 2, "07 24 01 04 49 4e 46 4f 04 57 41 52 4e 00 00 01"),
+            (0, 0, 3, 2, "07 24 01 07 53 74 61 72 74 65 64 05 53 74 65 70 31 08 4c 6f 77 20 64 69 73 6b"),
+            (2, 0, 4, 2, "0f 92 04 80 8f e8 8b 0c 0a 0a 14"),
+            (0, 0, 4, 2, "0f 24 09 05 61 6c 69 63 65 05 61 6c 69 63 65 03 62 6f 62 05 63 61 72 6f 6c"),
+            (1, 1, 1, 1, "08 04 0c 44 69 73 6b 20 66 61 69 6c 75 72 65 00"),
+        ]
+        for (f, e) in zip(b.fields, expected) {
+            let name = String(decoding: f.name, as: UTF8.self)
+            #expect(f.encodingFlags == e.flags, "\(name)")
+            #expect(f.dictEntryCount == e.dict, "\(name)")
+            #expect(f.valueCountPresent == e.vcp, "\(name)")
+            #expect(f.presenceBytes == 1, "\(name)")
+            #expect(f.tagBytes == e.tagBytes, "\(name)")
+            #expect(f.bytes == hex(e.payload), "\(name)")
+        }
+    }
+
+    /// FORMAT.md §6.2: canonicalize-keys sorts the directory.
+    @Test func canonicalKeysSortTheDirectory() throws {
+        var options = EncodingOptions()
+        options.canonicalizeKeys = true
+        let names = try encode(Self.sample, options: options)[0].fields.map { String(decoding: $0.name, as: UTF8.self) }
+        #expect(names == ["error", "level", "msg", "ts", "user"])
+    }
+
+    /// FORMAT.md §10.7: part order, dictionary of strings only, objects then arrays. Nested
+    /// values are given with sorted keys and `2.5` since we keep nested text as written.
+    @Test func mixedColumnPayload() throws {
+        let values = [#"{"a":1,"b":2}"#, #"[1,2.5,"x"]"#, #""s""#, #"{"z":{"y":[true,null]}}"#, "[]", "true",
+                      "false", "null", nil, "7", #""s""#]
+        let lines = values.map { v in v.map { #"{"v":\#($0)}"# } ?? "{}" }
+        let f = try #require(try field("v", of: lines))
+        #expect(f.encodingFlags == 1)
+        #expect(f.dictEntryCount == 1)
+        #expect(f.valueCountPresent == 10)
+        #expect(f.bytes == hex("""
+            ff 06 35 eb 04 22 01 73 01 0e 00 00 \
+            0d 7b 22 61 22 3a 31 2c 22 62 22 3a 32 7d \
+            17 7b 22 7a 22 3a 7b 22 79 22 3a 5b 74 72 75 65 2c 6e 75 6c 6c 5d 7d 7d \
+            0b 5b 31 2c 32 2e 35 2c 22 78 22 5d 02 5b 5d
+            """))
+    }
+
+    /// FORMAT.md §6.6: dictionary iff U ≤ min(L, max(2, floor(S/8))), strings only.
+    @Test(arguments: [
+        (["a", "b", "a"], 4096, true), (["a", "b", "c"], 4096, false),
+        (Array(repeating: ["a", "b", "c", "a", "a", "a", "a", "a"], count: 2).flatMap { $0 }, 4096, false),
+        (Array(repeating: ["a", "b", "c", "a", "a", "a", "a", "a"], count: 3).flatMap { $0 }, 4096, true),
+        (Array(repeating: ["a", "b", "c", "a", "a", "a", "a", "a"], count: 3).flatMap { $0 }, 2, false),
+        (["only"], 4096, true), (["a", "a"], 0, false),
+    ])
+    func dictionaryThreshold(strings: [String], maxDictEntries: Int, dictionary: Bool) throws {
+        var options = EncodingOptions()
+        options.maxDictEntries = maxDictEntries
+        // Non-string values in between must not count towards S.
+        let lines = strings.flatMap { [#"{"f":"\#($0)"}"#, #"{"f":1}"#, #"{"f":[1]}"#] }
+        let f = try #require(try field("f", of: lines, options: options))
+        #expect((f.encodingFlags & 1 != 0) == dictionary)
+        #expect(f.dictEntryCount == (dictionary ? Set(strings).count : 0))
+        #expect(try decode(encode(lines, options: options)) == Array(lines.joined(separator: "\n").utf8) + [0x0A])
+    }
+
+    /// FORMAT.md §6.7: strictly increasing with delta spread under half the range; an
+    /// overflowing difference means plain.
+    @Test(arguments: [
+        ([Int64(1), 2, 3], true), ([1, 2, 4], true), ([1, 2, 3, 5], true), ([1, 2, 100], false),
+        ([10, 10], false), ([5, 4], false), ([7], false), ([-9_000_000_000_000_000_000, 9_000_000_000_000_000_000], false),
+        ([Int64.min, -1, Int64.max], false),
+    ])
+    func deltaRule(ints: [Int64], delta: Bool) throws {
+        let lines = ints.flatMap { [#"{"n":\#($0)}"#, #"{"n":"x"}"#] }
+        let f = try #require(try field("n", of: lines))
+        #expect((f.encodingFlags & 2 != 0) == delta)
+        #expect(try decode(encode(lines)) == Array(lines.joined(separator: "\n").utf8) + [0x0A])
+    }
+
+    @Test func duplicateKeysAreAnErrorByDefault() throws {
+        let lines = [#"{"a":1,"b":2,"a":3}"#]
+        #expect(errorKind { _ = try encode(lines) } == .json)
+        var options = EncodingOptions()
+        options.duplicateKeys = .last
+        #expect(try decode(encode(lines, options: options)) == Array(#"{"a":3,"b":2}"#.utf8) + [0x0A])
+    }
+
+    /// The reference reader refuses blocks with more than 4,096 fields (FORMAT.md §8).
+    @Test func aRecordWithTooManyKeysFailsClearly() throws {
+        let record = "{" + (0 ... 4096).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
+        do {
+            _ = try encode([#"{"a":1}"#, record])
+            Issue.record("a record with 4097 keys was accepted")
+        } catch let error as JACError {
+            #expect(error.kind == .limitExceeded)
+            #expect(error.message.contains("4096"))
+            #expect(error.message.contains("line 2"))
+        }
+    }
+
+    @Test func blocksAreCutBeforeExceeding4096Fields() throws {
+        let lines = (0 ..< 3).map { r in "{" + (0 ..< 2000).map { #""r\#(r)k\#($0)":\#($0)"# }.joined(separator: ",") + "}" }
+        let blocks = try encode(lines)
+        #expect(blocks.map(\.recordCount) == [2, 1])
+        #expect(blocks.allSatisfy { $0.fields.count <= 4096 })
+        #expect(try decode(blocks) == Array(lines.joined(separator: "\n").utf8) + [0x0A])
+    }
+
+    @Test func recordsPerBlockOptionCutsBlocks() throws {
+        var options = EncodingOptions()
+        options.maxRecordsPerBlock = 2
+        let lines = (0 ..< 5).map { #"{"i":\#($0)}"# }
+        #expect(try encode(lines, options: options).map(\.recordCount) == [2, 2, 1])
+    }
+
+    /// Values over 16 MiB are refused (FORMAT.md §8), naming the record's line.
+    @Test func oversizedStringFails() throws {
+        let big = Array(#"{"s":""#.utf8) + [UInt8](repeating: 0x78, count: 17 << 20) + Array(#""}"#.utf8)
+        do {
+            _ = try encode(bytes: [Array(#"{"a":1}"#.utf8), big])
+            Issue.record("a 17 MiB string was accepted")
+        } catch let error as JACError {
+            #expect(error.kind == .limitExceeded)
+            #expect(error.message.contains("line 2"))
+        }
+    }
+}

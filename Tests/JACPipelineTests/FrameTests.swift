@@ -1,0 +1,76 @@
+import JACArchive
+import JACPipeline
+import JACTestSupport
+import JACWire
+import Testing
+
+/// A stage refuses frame streams that are damaged, cut or unfinished, naming what is wrong.
+struct FrameTests {
+    func squeezeError(_ frames: [UInt8]) throws -> String {
+        let h = try StageHarness()
+        do {
+            _ = try h.squeeze(frames, SqueezeOptions(), threads: 2)
+        } catch let error as JACError {
+            #expect(error.kind == .frame)
+            return error.message
+        }
+        Issue.record("squeeze accepted a bad stream")
+        return ""
+    }
+
+    func rawStream() throws -> [UInt8] {
+        var o = SplitOptions()
+        o.blockRecords = 25
+        return try StageHarness().split(sampleRecords(100), o)
+    }
+
+    @Test func truncatedStreamIsRefusedAtEveryCut() throws {
+        let stream = try rawStream()
+        for cut in stride(from: 0, to: stream.count, by: max(1, stream.count / 97)) {
+            _ = try squeezeError(Array(stream[..<cut]))
+        }
+    }
+
+    @Test func flippedByteIsACheckSumError() throws {
+        var stream = try rawStream()
+        stream[stream.count / 2] ^= 0x10
+        #expect(try squeezeError(stream).contains("checksum mismatch"))
+    }
+
+    @Test func streamWithoutEndFrameIsRefused() throws {
+        let stream = try rawStream()
+        // The end frame: type, sequence 4, length, record count 100 (1 byte), CRC.
+        let end = 1 + 1 + 1 + 1 + 4
+        #expect(stream[stream.count - end] == Frame.Kind.end.rawValue)
+        #expect(try squeezeError(Array(stream.dropLast(end))).contains("without its end frame"))
+    }
+
+    @Test func wrongStageIsRefused() throws {
+        let h = try StageHarness()
+        let squeezed = try h.squeeze(try rawStream(), SqueezeOptions(), threads: 1)
+        #expect(try squeezeError(squeezed).contains("expected a stream of raw blocks"))
+        #expect(throws: JACError.self) { try h.assemble([try rawStream()]) }
+    }
+
+    @Test func assembleRefusesAStreamMissingABlock() throws {
+        let h = try StageHarness()
+        let squeezed = try h.squeeze(try rawStream(), SqueezeOptions(), threads: 1)
+        // Drop the second block frame: find frames by walking the stream.
+        var frames: [Range<Int>] = []
+        try squeezed.withBytes { (p) throws(JACError) in
+            var r = ByteReader(p, position: 5)
+            while !r.isAtEnd {
+                let start = r.position
+                _ = try r.readByte()
+                _ = try r.readVarint()
+                let n = Int(try r.readVarint())
+                _ = try r.readBytes(n + 4)
+                frames.append(start ..< r.position)
+            }
+        }
+        #expect(frames.count == 6)
+        var cut = squeezed
+        cut.removeSubrange(frames[2])
+        #expect(throws: JACError.self) { try h.assemble([cut]) }
+    }
+}

@@ -1,0 +1,91 @@
+import JACArchive
+import JACPipeline
+import JACTestSupport
+import JACWire
+import Testing
+
+/// The pipeline and `jac pack` are one archive, whatever the thread count (DESIGN.md
+/// invariant 1), and that archive gives the input back.
+struct StageTests {
+    static func options(blockRecords: Int = 100_000, blockBytes: Int = 64 << 20, canonical: Bool = false) -> PackOptions {
+        var o = PackOptions()
+        o.split.blockRecords = blockRecords
+        o.split.blockBytes = blockBytes
+        o.squeeze.encoding.canonicalizeKeys = canonical
+        return o
+    }
+
+    @Test(arguments: [
+        ("one block", options()),
+        ("many small blocks", options(blockRecords: 37)),
+        ("byte-capped blocks", options(blockBytes: 3000)),
+        ("canonical keys", options(blockRecords: 500, canonical: true)),
+    ])
+    func pipelineEqualsPackForEveryThreadCount(name: String, options: PackOptions) throws {
+        let h = try StageHarness()
+        let input = sampleRecords(2000)
+        let reference = try h.pack(input, options, threads: 1)
+        for threads in [2, 8] {
+            #expect(try h.pack(input, options, threads: threads) == reference, "pack -j\(threads), \(name)")
+        }
+        for threads in [1, 4] {
+            #expect(try h.pipeline(input, options, threads: threads) == reference, "pipeline -j\(threads), \(name)")
+        }
+        #expect(firstDifference(actualText: try h.unpack(reference), expectedText: input) == nil)
+    }
+
+    @Test func blockBytesCapCutsBlocks() throws {
+        let h = try StageHarness()
+        let archive = try h.pack(sampleRecords(500), Self.options(blockBytes: 4096), threads: 2)
+        let path = try h.file(archive)
+        let reader = try ArchiveReader(source: try ByteSource(path: path))
+        var blocks = 0
+        while try reader.next() != nil { blocks += 1 }
+        #expect(blocks > 5)
+        #expect(reader.hasIndex)
+    }
+
+    @Test func mergingArchivesKeepsBlocksAndRecords() throws {
+        let h = try StageHarness()
+        let parts = (1 ... 3).map { sampleRecords(300, seed: $0) }
+        let archives = try parts.map { try h.pack($0, Self.options(blockRecords: 100), threads: 2) }
+        let merged = try h.assemble(archives)
+        #expect(firstDifference(actualText: try h.unpack(merged), expectedText: parts.flatMap { $0 }) == nil)
+        let report = try Verifier.run(source: try ByteSource(path: try h.file(merged)))
+        #expect(report.blocks == 9 && report.records == 900 && report.hasIndex)
+    }
+
+    @Test func verifierComparesAgainstTheInput() throws {
+        let h = try StageHarness()
+        let input = sampleRecords(300)
+        let archive = try h.file(try h.pack(input, Self.options(blockRecords: 64), threads: 2))
+        let same = try Verifier.run(source: try ByteSource(path: archive), against: try ByteSource(path: try h.file(input)))
+        #expect(same.records == 300)
+        var changed = input
+        let at = changed.firstIndex(of: UInt8(ascii: "I"))!
+        changed[at] = UInt8(ascii: "J")
+        #expect(throws: JACError.self) {
+            try Verifier.run(source: try ByteSource(path: archive), against: try ByteSource(path: try h.file(changed)))
+        }
+        let fewer = Array(input[..<input.lastIndex(of: UInt8(ascii: "{"))!])
+        #expect(throws: JACError.self) {
+            try Verifier.run(source: try ByteSource(path: archive), against: try ByteSource(path: try h.file(fewer)))
+        }
+    }
+
+    @Test func malformedRecordNamesItsLineWhenSqueezed() throws {
+        let h = try StageHarness()
+        var input = sampleRecords(50)
+        let lines = input.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let line = 42
+        let offset = lines[..<(line - 1)].reduce(0) { $0 + $1.count + 1 }
+        input.insert(contentsOf: Array(",,".utf8), at: offset + 1)
+        let raw = try h.split(input, Self.options(blockRecords: 10).split)
+        do {
+            _ = try h.squeeze(raw, SqueezeOptions(), threads: 2)
+            Issue.record("squeeze accepted a malformed record")
+        } catch let error as JACError {
+            #expect(error.message.contains("line \(line), column 2"), "\(error.message)")
+        }
+    }
+}
