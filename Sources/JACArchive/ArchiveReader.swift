@@ -55,7 +55,13 @@ public final class ArchiveReader {
         }
         let magic = try source.withBuffered { (p) throws(JACError) in Array(p.prefix(4)) }
         if magic == IndexFooter.magic {
-            let trailer = try source.takeRest(limit: 64 << 20, "the index footer")
+            // Read what remains a buffer at a time (asking for 64 MiB at once would allocate it).
+            while try source.fill(source.available + 1) {
+                guard source.available <= 64 << 20 else {
+                    throw JACError(.limitExceeded, "offset \(offset): the index footer is longer than 64 MiB")
+                }
+            }
+            let trailer = try source.take(source.available, "the index footer")
             try finish(trailer: trailer)
             return nil
         }

@@ -6,13 +6,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Buffered reading from a file descriptor (a file or a pipe). Buffers grow only as data
-/// arrives, so a length field in damaged input cannot make us allocate what is not there.
+/// Buffered reading from a file descriptor (a file or a pipe). The buffer grows only as data
+/// arrives (at most twice what is held), so a length field in damaged input cannot make us
+/// allocate what is not there.
 public final class ByteSource {
     public let fd: Int32
     public let name: String
-    private var buffer: [UInt8] = []
+    private var storage: UnsafeMutableRawPointer
+    private var capacity: Int
     private var start = 0
+    private var end = 0
     private var eof = false
     /// Bytes consumed so far: the offset of the next byte in the input.
     public private(set) var offset = 0
@@ -22,6 +25,8 @@ public final class ByteSource {
         self.fd = fd
         self.name = name
         chunk = chunkSize
+        capacity = chunkSize
+        storage = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
     }
 
     /// Opens a path, or standard input for "-".
@@ -36,35 +41,37 @@ public final class ByteSource {
     }
 
     deinit {
+        storage.deallocate()
         if fd > 2 { close(fd) }
     }
 
     /// Bytes buffered and not consumed.
-    public var available: Int { buffer.count - start }
+    public var available: Int { end - start }
 
     /// Reads until at least `n` bytes are buffered or the input ends. Returns whether `n` are there.
     @discardableResult
     public func fill(_ n: Int) throws(JACError) -> Bool {
         while available < n && !eof {
-            if start > 0 && start >= buffer.count / 2 {
-                buffer.removeSubrange(0 ..< start)
-                start = 0
+            if capacity - end < chunk {
+                if start > 0 {
+                    storage.copyMemory(from: storage + start, byteCount: available)
+                    end -= start
+                    start = 0
+                }
+                if capacity - end < chunk {
+                    let grown = max(capacity * 2, end + chunk)
+                    let bigger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+                    bigger.copyMemory(from: storage, byteCount: end)
+                    storage.deallocate()
+                    storage = bigger
+                    capacity = grown
+                }
             }
-            let want = max(chunk, n - available)
-            let old = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: want))
-            let got = buffer.withUnsafeMutableBytes { p in
-                var r: Int
-                repeat { r = read(fd, p.baseAddress! + old, want) } while r < 0 && errno == EINTR
-                return r
-            }
-            if got < 0 {
-                let message = String(cString: strerror(errno))
-                buffer.removeSubrange(old...)
-                throw JACError(.io, "\(name): read failed: \(message)")
-            }
-            buffer.removeSubrange((old + got)...)
+            var got: Int
+            repeat { got = read(fd, storage + end, capacity - end) } while got < 0 && errno == EINTR
+            if got < 0 { throw JACError(.io, "\(name): read failed: \(String(cString: strerror(errno)))") }
             if got == 0 { eof = true }
+            end += got
         }
         return available >= n
     }
@@ -74,18 +81,17 @@ public final class ByteSource {
 
     /// Calls `body` with the buffered bytes (at least what `fill` made available).
     public func withBuffered<R>(_ body: (UnsafeRawBufferPointer) throws(JACError) -> R) throws(JACError) -> R {
-        let result: Result<R, JACError> = buffer.withUnsafeBytes { p in
-            do throws(JACError) { return .success(try body(UnsafeRawBufferPointer(rebasing: p[start...]))) } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try body(UnsafeRawBufferPointer(start: storage + start, count: available))
     }
 
     public func consume(_ n: Int) {
         precondition(n <= available)
         start += n
         offset += n
+        if start == end {
+            start = 0
+            end = 0
+        }
     }
 
     /// Takes exactly `n` bytes, or fails naming what was being read.
@@ -93,16 +99,9 @@ public final class ByteSource {
         guard try fill(n) else {
             throw JACError(.unexpectedEOF, "input ends inside \(what()) (needs \(n) bytes, \(available) remain)")
         }
-        let out = Array(buffer[start ..< start + n])
+        let out = Array(UnsafeRawBufferPointer(start: storage + start, count: n))
         consume(n)
         return out
-    }
-
-    /// Everything that remains, up to `limit` bytes (more is an error).
-    public func takeRest(limit: Int, _ what: String) throws(JACError) -> [UInt8] {
-        try fill(limit + 1)
-        guard available <= limit else { throw JACError(.limitExceeded, "\(what) is longer than \(limit) bytes") }
-        return try take(available, what)
     }
 }
 

@@ -63,6 +63,8 @@ public final class FrameWriter {
         scratch.removeAll(keepingCapacity: true)
         scratch.appendUInt32LE(crc.value)
         try sink.write(scratch)
+        // Each frame goes down the pipe at once, so the next stage starts on it.
+        try sink.flush()
     }
 
     public func writeHeader(stage: Frame.Stage, header: FileHeader) throws(JACError) {
@@ -99,7 +101,6 @@ public final class FrameWriter {
         var payload: [UInt8] = []
         Varint.append(records, to: &payload)
         try write(.end, sequence: rawBlocks, payload: payload)
-        try sink.flush()
     }
 }
 
