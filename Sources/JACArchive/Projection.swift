@@ -61,8 +61,9 @@ public enum Projection {
         public var style: RenderSpec.Style = .records(.ndjson)
         public var selection = Selection()
         public var threads = 1
-        /// Read whole blocks and check their CRCs even when only some segments are needed.
-        public var verifyChecksums = false
+        /// Read whole blocks and check their CRCs even when only some segments are needed:
+        /// a value is never printed from a block that fails its checksum.
+        public var verifyChecksums = true
 
         public init() {}
     }

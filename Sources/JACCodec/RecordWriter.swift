@@ -23,7 +23,11 @@ public enum RowFormat: Sendable {
 /// writer (`init(keys:columns:)`) uses the caller's key order and treats a missing column as a
 /// key no record of the block has.
 public struct RecordWriter {
-    private var columns: [FieldColumn?]
+    /// Kept so the views' memory stays alive (the arrays are never mutated).
+    private let columns: [FieldColumn?]
+    /// Plain pointers into each column: the hot loops then touch no reference counts, which
+    /// matters when several threads render parts of the same block.
+    private var views: [View?]
     /// Each key as JSON text followed by `:`.
     private var keys: [[UInt8]]
     /// The raw key bytes (for CSV headers).
@@ -31,6 +35,29 @@ public struct RecordWriter {
     private var cursors: [Cursor]
     /// The record the cursors stand at.
     private var nextRecord = 0
+
+    private struct View {
+        var payload: UnsafeRawBufferPointer
+        var tags: UnsafeRawBufferPointer
+        var bools: UnsafeRawBufferPointer
+        var ints: UnsafeBufferPointer<Int64>
+        var decimals: UnsafeBufferPointer<(negative: Bool, digits: Range<Int>, exponent: Int32)>
+        var strings: UnsafeBufferPointer<Range<Int>>
+        var objects: UnsafeBufferPointer<Range<Int>>
+        var arrays: UnsafeBufferPointer<Range<Int>>
+
+        init(_ c: FieldColumn) {
+            // The column's arrays are immutable and owned by `columns` for the writer's life.
+            payload = c.payload.withUnsafeBytes { $0 }
+            tags = UnsafeRawBufferPointer(rebasing: payload[c.tagStart...])
+            bools = UnsafeRawBufferPointer(rebasing: payload[c.boolStart...])
+            ints = c.ints.withUnsafeBufferPointer { $0 }
+            decimals = c.decimals.withUnsafeBufferPointer { $0 }
+            strings = c.strings.withUnsafeBufferPointer { $0 }
+            objects = c.objects.withUnsafeBufferPointer { $0 }
+            arrays = c.arrays.withUnsafeBufferPointer { $0 }
+        }
+    }
 
     fileprivate struct Cursor {
         var tag = 0, bool = 0, int = 0, decimal = 0, string = 0, object = 0, array = 0
@@ -91,6 +118,7 @@ public struct RecordWriter {
     public init(keys: [[UInt8]], columns: [FieldColumn?]) {
         precondition(keys.count == columns.count)
         self.columns = columns
+        views = columns.map { $0.map(View.init) }
         keyNames = keys
         self.keys = keys.map { name in
             var key: [UInt8] = []
@@ -116,15 +144,12 @@ public struct RecordWriter {
             first = false
             out.append(UInt8(ascii: "{"))
             var empty = true
-            for c in columns.indices {
-                guard let column = columns[c] else { continue }
-                column.payload.withUnsafeBytes { p in
-                    guard BitPacking.bit(p, r) else { return }
-                    if !empty { out.append(UInt8(ascii: ",")) }
-                    empty = false
-                    out.append(contentsOf: keys[c])
-                    appendValue(column: c, payload: p, raw: false, to: &out)
-                }
+            for c in views.indices {
+                guard let view = views[c], BitPacking.bit(view.payload, r) else { continue }
+                if !empty { out.append(UInt8(ascii: ",")) }
+                empty = false
+                out.append(contentsOf: keys[c])
+                appendValue(column: c, view, raw: false, to: &out)
             }
             out.append(UInt8(ascii: "}"))
             if layout == .ndjson { out.append(0x0A) }
@@ -137,19 +162,16 @@ public struct RecordWriter {
         seek(to: records.lowerBound)
         var cell: [UInt8] = []
         for r in records {
-            for c in columns.indices {
+            for c in views.indices {
                 if c > 0 { out.append(format == .csv ? UInt8(ascii: ",") : 0x09) }
-                guard let column = columns[c] else { continue }
-                column.payload.withUnsafeBytes { p in
-                    guard BitPacking.bit(p, r) else { return }
-                    if format == .values {
-                        appendValue(column: c, payload: p, raw: false, to: &out)
-                        return
-                    }
-                    cell.removeAll(keepingCapacity: true)
-                    appendValue(column: c, payload: p, raw: true, to: &cell)
-                    RecordWriter.appendCSVCell(cell, to: &out)
+                guard let view = views[c], BitPacking.bit(view.payload, r) else { continue }
+                if format == .values {
+                    appendValue(column: c, view, raw: false, to: &out)
+                    continue
                 }
+                cell.removeAll(keepingCapacity: true)
+                appendValue(column: c, view, raw: true, to: &cell)
+                RecordWriter.appendCSVCell(cell, to: &out)
             }
             out.append(0x0A)
         }
@@ -193,35 +215,33 @@ public struct RecordWriter {
 
     /// Appends the next value of column `c` as JSON text, or with `raw`, strings as their bytes
     /// and null as nothing (CSV cells).
-    private mutating func appendValue(column c: Int, payload p: UnsafeRawBufferPointer, raw: Bool, to out: inout [UInt8]) {
-        let column = columns[c]!
-        let tags = UnsafeRawBufferPointer(rebasing: p[column.tagStart...])
-        let tag = BitPacking.tag(tags, cursors[c].tag)
+    private mutating func appendValue(column c: Int, _ v: View, raw: Bool, to out: inout [UInt8]) {
+        let tag = BitPacking.tag(v.tags, cursors[c].tag)
         cursors[c].tag += 1
         switch TypeTag(rawValue: tag)! {
         case .null:
             if !raw { out.append(contentsOf: "null".utf8) }
         case .bool:
-            let value = BitPacking.bit(UnsafeRawBufferPointer(rebasing: p[column.boolStart...]), cursors[c].bool)
+            let value = BitPacking.bit(v.bools, cursors[c].bool)
             cursors[c].bool += 1
             out.append(contentsOf: value ? "true".utf8 : "false".utf8)
         case .int:
-            JSONWriter.appendInt(column.ints[cursors[c].int], to: &out)
+            JSONWriter.appendInt(v.ints[cursors[c].int], to: &out)
             cursors[c].int += 1
         case .decimal:
-            let d = column.decimals[cursors[c].decimal]
+            let d = v.decimals[cursors[c].decimal]
             cursors[c].decimal += 1
-            JSONWriter.appendDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: p[d.digits]),
+            JSONWriter.appendDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: v.payload[d.digits]),
                                      exponent: d.exponent, to: &out)
         case .string:
-            let bytes = UnsafeRawBufferPointer(rebasing: p[column.strings[cursors[c].string]])
+            let bytes = UnsafeRawBufferPointer(rebasing: v.payload[v.strings[cursors[c].string]])
             if raw { out.append(contentsOf: bytes) } else { JSONWriter.appendString(bytes, to: &out) }
             cursors[c].string += 1
         case .object:
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[column.objects[cursors[c].object]]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: v.payload[v.objects[cursors[c].object]]))
             cursors[c].object += 1
         case .array:
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[column.arrays[cursors[c].array]]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: v.payload[v.arrays[cursors[c].array]]))
             cursors[c].array += 1
         }
     }

@@ -13,8 +13,8 @@ struct CatCommand: ParsableCommand {
         apart; csv (with a header line; null and absent both empty) and values (JSON values \
         separated by tabs, absent empty) are plainer. Without --field whole records are printed. \
         From a file, blocks are located with the index footer (or a header scan) and only the \
-        requested fields' segments are read and decompressed; --verify reads whole blocks to \
-        check their CRCs as well. RANGE is N, A-B (inclusive), A- or -B, counting from 0 \
+        requested fields' segments are decompressed; whole blocks are still read to check their \
+        CRCs unless --no-crc is given. RANGE is N, A-B (inclusive), A- or -B, counting from 0 \
         (block numbers as `jac ls` shows them).
         """)
 
@@ -36,8 +36,8 @@ struct CatCommand: ParsableCommand {
     @Option(name: [.customShort("j", allowingJoined: true), .customLong("threads")], help: "Decoding threads (default: the CPUs available). Output does not depend on it.")
     var jobs: Int?
 
-    @Flag(name: .long, help: "Read whole blocks and check their CRCs, not only the requested segments.")
-    var verify = false
+    @Flag(name: .long, help: "Read only the requested segments, skipping the block CRC check (less I/O; damage elsewhere in a block goes unnoticed).")
+    var noCrc = false
 
     @OptionGroup var output: OutputOptions
 
@@ -66,7 +66,7 @@ struct CatCommand: ParsableCommand {
         options.selection.blocks = try blocks.map { try parseRange($0, what: "--blocks") }
         options.selection.records = try records.map { try parseRange($0, what: "--records") }
         options.threads = try threadCount(jobs)
-        options.verifyChecksums = verify
+        options.verifyChecksums = !noCrc
         BrokenPipe.endQuietly()
         let opts = options
         try Diagnostics.run { () throws(JACError) in

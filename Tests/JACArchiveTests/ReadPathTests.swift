@@ -73,7 +73,9 @@ struct ProjectionTests {
         let path = SharedFiles.vectors + "/\(vector).jac"
         let full = try ReadPath.records(try ReadPath.unpack(path).text)
         let keys = try ReadPath.keys(of: path)
-        var sets = keys.map { [$0] }
+        // Each field alone (the first 12: debug builds are slow on the large vectors), some
+        // together with one that does not exist, and all in reverse order.
+        var sets = keys.prefix(12).map { [$0] }
         sets.append(Array(keys.prefix(3)) + ["no such field"])
         sets.append(keys.reversed())
         for set in sets {
@@ -85,8 +87,10 @@ struct ProjectionTests {
             #expect(firstDifference(actual: got, expected: want) == nil, "fields \(set)")
             let stream = try ReadPath.project(path, options: options, stream: true)
             #expect(stream.text == seek.text, "stream and seek differ for \(set)")
-            options.threads = 3
-            #expect(try ReadPath.project(path, options: options).text == seek.text, "threads change the output for \(set)")
+            if set.count > 1 {
+                options.threads = 3
+                #expect(try ReadPath.project(path, options: options).text == seek.text, "threads change the output for \(set)")
+            }
         }
     }
 
@@ -204,7 +208,16 @@ struct ParallelUnpackTests {
                 #expect(throws: JACError.self) { _ = try ReadPath.unpack(path, threads: threads) }
                 var options = Projection.Options()
                 options.keys = [Array("level".utf8)]
+                options.threads = threads
+                // Projection checks whole blocks' CRCs by default, so a flip in another field's
+                // segment still fails; without the check only the requested segment is read and
+                // a flip elsewhere goes unseen (the output is still right).
                 #expect(throws: JACError.self) { _ = try ReadPath.project(path, options: options) }
+                if name == "flip_segment" {
+                    options.verifyChecksums = false
+                    let clean = try ReadPath.project(SharedFiles.vectors + "/logs_blocks1000.jac", options: options).text
+                    #expect(try ReadPath.project(path, options: options).text == clean)
+                }
             }
         }
     }
