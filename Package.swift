@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules follow the data's path; a lower module never imports a higher one:
-// JACWire -> JACJSON -> JACCodec -> JACCompression -> JACArchive -> JACPipeline -> JACCommandLine -> executables.
+// (CJACChecksum, our hardware CRC-32C) -> JACWire -> JACJSON -> JACCodec -> JACCompression -> JACArchive -> JACPipeline -> JACCommandLine -> executables.
 // Release builds skip Swift's dynamic exclusivity checks: in the per-value loops they cost about
 // a fifth of the time (measured with callgrind on jac-squeeze), and debug builds keep them.
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
@@ -24,7 +24,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
 
-        .target(name: "JACWire", swiftSettings: fast),
+        .target(name: "CJACChecksum"),
+        .target(name: "JACWire", dependencies: ["CJACChecksum"], swiftSettings: fast),
         .target(name: "JACJSON", dependencies: ["JACWire"], swiftSettings: fast),
         .target(name: "JACCodec", dependencies: ["JACWire", "JACJSON"], swiftSettings: fast),
         .target(name: "JACCompression", dependencies: ["JACWire", "CZstd", "CLZ4"], swiftSettings: fast),

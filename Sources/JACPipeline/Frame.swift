@@ -18,7 +18,8 @@ public enum Frame {
     public enum Kind: UInt8, Sendable {
         /// Stream header: stage byte, then the archive's file header as it will be written.
         case header = 0x48
-        /// An uncompressed block of records: count, then per record line, column, length, text.
+        /// An uncompressed block of records: count, then per record its line, column and
+        /// length, then the records' text back to back.
         case rawBlock = 0x52
         /// A compressed block: part index, part count, record count, then the block's bytes.
         case block = 0x42
@@ -51,15 +52,22 @@ public final class FrameWriter {
     }
 
     public func write(_ kind: Frame.Kind, sequence: Int, payload: [UInt8]) throws(JACError) {
+        try write(kind, sequence: sequence, parts: [payload])
+    }
+
+    /// Writes one frame whose payload is `parts` back to back (no copy into one buffer).
+    public func write(_ kind: Frame.Kind, sequence: Int, parts: [[UInt8]]) throws(JACError) {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(kind.rawValue)
         Varint.append(sequence, to: &scratch)
-        Varint.append(payload.count, to: &scratch)
+        Varint.append(parts.reduce(0) { $0 + $1.count }, to: &scratch)
         var crc = CRC32C()
         crc.update(scratch)
-        crc.update(payload)
         try sink.write(scratch)
-        try sink.write(payload)
+        for part in parts {
+            crc.update(part)
+            try sink.write(part)
+        }
         scratch.removeAll(keepingCapacity: true)
         scratch.appendUInt32LE(crc.value)
         try sink.write(scratch)
@@ -72,17 +80,15 @@ public final class FrameWriter {
     }
 
     public func write(_ raw: RawBlock) throws(JACError) {
-        var payload: [UInt8] = []
-        payload.reserveCapacity(raw.text.count + 8 * raw.recordCount + 8)
-        Varint.append(raw.recordCount, to: &payload)
+        var meta: [UInt8] = []
+        meta.reserveCapacity(8 * raw.recordCount + 8)
+        Varint.append(raw.recordCount, to: &meta)
         for r in 0 ..< raw.recordCount {
-            let range = raw.range(of: r)
-            Varint.append(raw.lines[r], to: &payload)
-            Varint.append(raw.columns[r], to: &payload)
-            Varint.append(range.count, to: &payload)
-            payload.append(contentsOf: raw.text[range])
+            Varint.append(raw.lines[r], to: &meta)
+            Varint.append(raw.columns[r], to: &meta)
+            Varint.append(raw.range(of: r).count, to: &meta)
         }
-        try write(.rawBlock, sequence: raw.sequence, payload: payload)
+        try write(.rawBlock, sequence: raw.sequence, parts: [meta, raw.text])
     }
 
     /// The blocks one raw block became, as parts `0 ..< blocks.count` of its sequence number.
@@ -157,15 +163,17 @@ public final class FrameReader {
         guard try source.fill(headerLength + length + 4) else {
             throw fail("stream is cut inside a frame (truncated)")
         }
-        let bytes = try source.take(headerLength + length + 4, "the frame")
-        let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
-            | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
-        guard bytes.withUnsafeBytes({ CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 4)])) }) == stored else {
-            throw fail("checksum mismatch (damaged stream)")
+        let payload = try source.withBuffered { (p) throws(JACError) -> [UInt8] in
+            let end = headerLength + length
+            let stored = UInt32(p[end]) | UInt32(p[end + 1]) << 8 | UInt32(p[end + 2]) << 16 | UInt32(p[end + 3]) << 24
+            guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[..<end])) == stored else {
+                throw fail("checksum mismatch (damaged stream)")
+            }
+            return Array(p[headerLength ..< end])
         }
+        source.consume(headerLength + length + 4)
         if kind == .end { sawEnd = true }
-        return FrameRecord(kind: kind, sequence: sequence,
-                           payload: Array(bytes[headerLength ..< headerLength + length]))
+        return FrameRecord(kind: kind, sequence: sequence, payload: payload)
     }
 
     /// Reads the header frame, which must come first and declare `stage`.
@@ -190,14 +198,20 @@ extension FrameRecord {
         try payload.withBytes { (p) throws(JACError) in
             var r = ByteReader(p)
             let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
-            raw.text.reserveCapacity(p.count)
+            raw.recordEnds.reserveCapacity(count)
+            raw.lines.reserveCapacity(count)
+            raw.columns.reserveCapacity(count)
+            var end = 0
             for _ in 0 ..< count {
-                let line = try r.readLength(limit: Int(Int64.max / 2), "line")
-                let column = try r.readLength(limit: Int(Int64.max / 2), "column")
-                let length = try r.readLength(limit: r.remaining, "record length")
-                raw.append(try r.readBytes(length), line: line, column: column)
+                raw.lines.append(try r.readLength(limit: Int(Int64.max / 2), "line"))
+                raw.columns.append(try r.readLength(limit: Int(Int64.max / 2), "column"))
+                end += try r.readLength(limit: p.count, "record length")
+                raw.recordEnds.append(end)
             }
-            guard r.isAtEnd else { throw JACError(.frame, "raw block has stray bytes") }
+            guard end == r.remaining else {
+                throw JACError(.frame, "raw block records cover \(end) bytes, the frame holds \(r.remaining)")
+            }
+            raw.text = Array(p[r.position...])
         }
         return raw
     }

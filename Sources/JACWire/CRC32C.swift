@@ -1,5 +1,11 @@
-/// CRC-32C (Castagnoli), FORMAT.md §2.4, computed slicing-by-8.
+import CJACChecksum
+
+/// CRC-32C (Castagnoli), FORMAT.md §2.4: with the CPU's crc32 instruction where there is one
+/// (frames carry whole blocks of JSON text, so this is on the pipeline's hot path), else
+/// slicing-by-8.
 public struct CRC32C: Sendable {
+    private static let hardware = jac_crc32c_hw_available() != 0
+
     private var state: UInt32 = 0xFFFF_FFFF
 
     public init() {}
@@ -21,6 +27,15 @@ public struct CRC32C: Sendable {
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        if CRC32C.hardware {
+            if let base = bytes.baseAddress { state = jac_crc32c_hw(state, base, bytes.count) }
+            return
+        }
+        updatePortably(bytes)
+    }
+
+    /// The table-driven computation, for CPUs without the instruction (and for testing).
+    public mutating func updatePortably(_ bytes: UnsafeRawBufferPointer) {
         var crc = state
         var i = 0
         let n = bytes.count

@@ -21,3 +21,27 @@ struct CRC32CTests {
         #expect(CRC32C.checksum(data + [0]) != whole)
     }
 }
+
+/// The hardware path (where the CPU has one) and the portable table agree on every length and
+/// alignment, including the split of one input over several updates.
+@Test func hardwareAndPortableCRCAgree() {
+    var bytes = [UInt8](repeating: 0, count: 1000)
+    var x: UInt32 = 12345
+    for i in bytes.indices {
+        x = x &* 1103515245 &+ 12345
+        bytes[i] = UInt8(truncatingIfNeeded: x >> 16)
+    }
+    bytes.withUnsafeBytes { all in
+        for start in 0 ..< 9 {
+            for end in stride(from: start, through: all.count, by: 37) {
+                let slice = UnsafeRawBufferPointer(rebasing: all[start ..< end])
+                var fast = CRC32C()
+                fast.update(UnsafeRawBufferPointer(rebasing: slice.prefix(slice.count / 3)))
+                fast.update(UnsafeRawBufferPointer(rebasing: slice.dropFirst(slice.count / 3)))
+                var portable = CRC32C()
+                portable.updatePortably(slice)
+                #expect(fast.value == portable.value)
+            }
+        }
+    }
+}
