@@ -54,9 +54,8 @@ public final class Splitter: @unchecked Sendable {
     }
 
     private func advance() throws(JACError) {
-        let before = source.available
-        let more = try source.fill(before + (1 << 20))
-        let isFinal = !more && source.available == before
+        // Whatever one read brings: a pipe that delivers slowly is still cut as it arrives.
+        let isFinal = try !source.fill(source.available + 1)
         let consumed = try source.withBuffered { (buffer) throws(JACError) -> Int in
             try scanner.scan(buffer, isFinal: isFinal) { (start, end, line, column) throws(JACError) in
                 try add(UnsafeRawBufferPointer(rebasing: buffer[start ..< end]), line: line, column: column)
