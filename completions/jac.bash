@@ -246,7 +246,7 @@ _jac_unpack() {
 
 _jac_cat() {
     repeating_flags=()
-    non_repeating_flags=(--verify --force -f --quiet -q --verbose -v --version -h --help)
+    non_repeating_flags=(--no-crc --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=(-F --field)
     non_repeating_options=(--format --blocks --records -j --threads -o --output)
     __jac_offer_flags_options 1
