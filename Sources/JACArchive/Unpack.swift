@@ -38,8 +38,12 @@ public enum Unpack {
         if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
         try sink.flush()
         summary.bytesIn = reader.source.offset
-        if let problem = reader.indexProblem, problem != "no index footer" {
-            warn("\(reader.source.name): \(problem); all \(summary.blocks) blocks were read in order")
+        if let problem = reader.indexProblem, summary.blocks > 0 {
+            // Without an index a cut exactly between two blocks cannot be told from an archive
+            // written with --no-index, so say so rather than stay silent.
+            warn(problem == "no index footer"
+                ? "\(reader.source.name): no index footer: written with --no-index, or cut short after block \(summary.blocks - 1)"
+                : "\(reader.source.name): \(problem); all \(summary.blocks) blocks were read in order")
         }
         return summary
     }

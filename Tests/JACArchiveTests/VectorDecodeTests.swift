@@ -13,7 +13,8 @@ struct VectorDecodeTests {
         let expected = try SharedFiles.read(SharedFiles.vectors + "/" + vector.expect)
         #expect(firstDifference(actualText: out.text, expectedText: expected) == nil)
         #expect(out.reader.hasIndex == !vector.options.contains("--no-index"))
-        #expect(out.warnings.isEmpty)
+        // Only an archive without an index footer is worth a warning (it may have been cut).
+        #expect(out.warnings.count == (vector.options.contains("--no-index") ? 1 : 0))
     }
 
     /// JSON-array output of the array vector parses as one array of the same records.

@@ -74,11 +74,18 @@ final class StageHarness {
 
     /// Decodes an archive to NDJSON.
     func unpack(_ archive: [UInt8]) throws -> [UInt8] {
+        try unpackWithWarnings(archive).text
+    }
+
+    /// Decodes an archive to NDJSON, with the warnings the decoder gave.
+    func unpackWithWarnings(_ archive: [UInt8]) throws -> (text: [UInt8], warnings: [String]) {
         let path = try file(archive)
-        return try output { (sink) throws(JACError) in
+        var warnings: [String] = []
+        let text = try output { (sink) throws(JACError) in
             _ = try Unpack.run(reader: try ArchiveReader(source: try ByteSource(path: path)), sink: sink,
-                               layout: .ndjson, warn: { _ in })
+                               layout: .ndjson, warn: { warnings.append($0) })
         }
+        return (text, warnings)
     }
 }
 
