@@ -25,18 +25,6 @@ public struct ByteStringTable {
 
     public func entry(_ i: Int) -> ArraySlice<UInt8> { arena[starts[i] ..< starts[i + 1]] }
 
-    /// Index of `key`, if present.
-    public func find(_ key: UnsafeRawBufferPointer) -> Int? {
-        let h = ByteStringTable.hash(key)
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let e = Int(slots[s])
-            if e < 0 { return nil }
-            if hashes[e] == h && equals(e, key) { return e }
-            s = (s + 1) & mask
-        }
-    }
-
     /// Index of `key`, inserting it when new. `inserted` tells which happened.
     public mutating func intern(_ key: UnsafeRawBufferPointer) -> (index: Int, inserted: Bool) {
         let h = ByteStringTable.hash(key)
@@ -54,14 +42,6 @@ public struct ByteStringTable {
         starts.append(arena.count)
         if hashes.count * 2 > slots.count { grow() }
         return (index, true)
-    }
-
-    public mutating func removeAll() {
-        arena.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        starts.append(0)
-        hashes.removeAll(keepingCapacity: true)
-        for i in slots.indices { slots[i] = -1 }
     }
 
     private func equals(_ e: Int, _ key: UnsafeRawBufferPointer) -> Bool {

@@ -209,7 +209,7 @@ extension FrameRecord {
                 raw.recordEnds.append(end)
             }
             guard end == r.remaining else {
-                throw JACError(.frame, "raw block records cover \(end) bytes, the frame holds \(r.remaining)")
+                throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
             }
             raw.text = Array(p[r.position...])
         }

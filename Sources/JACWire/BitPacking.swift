@@ -68,9 +68,4 @@ public struct BitmapBuilder: Sendable {
         count += other.count
         bytes.removeLast(bytes.count - BitPacking.byteCount(bits: count))
     }
-
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        count = 0
-    }
 }
