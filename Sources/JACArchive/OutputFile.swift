@@ -4,15 +4,17 @@ import JACWire
 import Glibc
 #endif
 
-/// Where a command's output goes: standard output, or a file that appears only when the
-/// command succeeds (written to a temporary file beside it, renamed on `commit`).
+/// Where a command's output goes: standard output, a device or pipe (written directly, like
+/// `/dev/null`), or a regular file that appears only when the command succeeds (written to a
+/// temporary file beside it, renamed on `commit`).
 public final class OutputFile {
     public let sink: ByteSink
     public let path: String?
     private let temporary: String?
     private var done = false
 
-    /// `path` nil or "-" means standard output. An existing file is only replaced with `force`.
+    /// `path` nil or "-" means standard output. An existing regular file is only replaced with
+    /// `force`; an existing device or FIFO is written to in place.
     public init(path: String?, force: Bool) throws(JACError) {
         guard let path, path != "-" else {
             self.path = nil
@@ -22,8 +24,16 @@ public final class OutputFile {
         }
         var st = stat()
         if stat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) != S_IFREG {
+                guard (st.st_mode & S_IFMT) != S_IFDIR else { throw JACError(.usage, "\(path): is a directory") }
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw JACError(.io, "\(path): cannot open: \(String(cString: strerror(errno)))") }
+                self.path = path
+                temporary = nil
+                sink = ByteSink(fd: fd, name: path)
+                return
+            }
             guard force else { throw JACError(.usage, "\(path): already exists (use -f to overwrite)") }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { throw JACError(.usage, "\(path): not a regular file") }
         }
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[...$0]) } ?? ""
@@ -37,12 +47,20 @@ public final class OutputFile {
         TemporaryFiles.register(temp)
     }
 
-    public var isStandardOutput: Bool { path == nil }
+    /// True when bytes go straight to their destination (standard output, a device, a pipe),
+    /// so a failure cannot be undone by removing a file.
+    public var isStream: Bool { temporary == nil }
 
     /// Flushes and, for a file, moves it into place.
     public func commit() throws(JACError) {
         try sink.flush()
-        guard let temporary, let path, !done else { return }
+        guard let temporary, let path, !done else {
+            if path != nil, !done {
+                done = true
+                close(sink.fd)
+            }
+            return
+        }
         done = true
         guard fsync(sink.fd) == 0 || errno == EINVAL else {
             let message = String(cString: strerror(errno))
@@ -61,7 +79,13 @@ public final class OutputFile {
 
     /// Removes the temporary file; nothing appears at `path`.
     public func abort() {
-        guard let temporary, !done else { return }
+        guard let temporary, !done else {
+            if path != nil, !done {
+                done = true
+                close(sink.fd)
+            }
+            return
+        }
         done = true
         close(sink.fd)
         unlink(temporary)

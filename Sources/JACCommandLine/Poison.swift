@@ -4,12 +4,12 @@ import JACWire
 /// Failing after part of an archive went to standard output must not leave something that
 /// decodes: the blocks written so far plus no index would read as a valid archive. So a failed
 /// stream ends with the start of a block whose header claims more bytes than follow, which
-/// every JAC reader rejects as truncated. A file output is simply removed.
+/// every JAC reader rejects as truncated. A regular file output is simply removed.
 enum Poison {
     static let trailer: [UInt8] = BlockHeader.magic + [0xff, 0xff, 0xff, 0xff, 0x07]
 
     static func abort(_ file: OutputFile) {
-        if file.isStandardOutput {
+        if file.isStream {
             try? file.sink.write(trailer)
             try? file.sink.flush()
         } else {
