@@ -84,12 +84,7 @@ public final class ArchiveReader {
     public func accept(_ block: ArchiveBlock) {
         precondition(block.offset == source.offset)
         source.consume(block.bytes.count)
-        let records = Int(block.bytes.withUnsafeBytes { p in
-            var r = ByteReader(p, position: 4)
-            _ = try? r.readVarint()
-            return (try? r.readVarint()) ?? 0
-        })
-        entries.append(IndexFooter.Entry(offset: block.offset, size: block.bytes.count, recordCount: records))
+        entries.append(IndexFooter.Entry(offset: block.offset, size: block.bytes.count, recordCount: block.recordCount))
     }
 
     /// Salvage: the bytes at the read position are not a usable block. Skips forward from the

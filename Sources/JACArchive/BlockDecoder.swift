@@ -15,6 +15,16 @@ public struct ArchiveBlock: Sendable {
         self.offset = offset
         self.bytes = bytes
     }
+
+    /// The header's record count, read without parsing the directory (0 when unreadable; a
+    /// full decode checks the header properly).
+    public var recordCount: Int {
+        bytes.withUnsafeBytes { p in
+            var r = ByteReader(p, position: 4)
+            _ = try? r.readVarint()
+            return Int(clamping: (try? r.readVarint()) ?? 0)
+        }
+    }
 }
 
 /// Checks and decodes blocks: CRC, directory limits, tiling, then the segments asked for.

@@ -205,11 +205,7 @@ public enum Projection {
                 }
                 guard let block = try reader.next() else { return nil }
                 summary.bytesRead = reader.source.offset
-                let count = block.bytes.withUnsafeBytes { p in
-                    var r = ByteReader(p, position: 4)
-                    _ = try? r.readVarint()
-                    return Int((try? r.readVarint()) ?? 0)
-                }
+                let count = block.recordCount
                 defer {
                     number += 1
                     first += count

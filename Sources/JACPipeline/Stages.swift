@@ -132,6 +132,7 @@ public enum AssembleStage {
                                      summary: inout StageSummary) throws(JACError) {
         let name = frames.source.name
         let writer = try open(try frames.readHeader(expecting: .compressed))
+        let decoder = BlockDecoder()
         var pending: [Int: [EncodedBlock?]] = [:]
         var next = 0
         var records = 0
@@ -154,7 +155,7 @@ public enum AssembleStage {
                 while let ready = pending[next], ready.allSatisfy({ $0 != nil }) {
                     for block in ready {
                         try JACError.locating("\(name): block \(next)") { () throws(JACError) in
-                            try checkBlock(block!)
+                            try checkBlock(block!, decoder: decoder)
                         }
                         try writer.append(block!)
                         records += block!.recordCount
@@ -190,8 +191,8 @@ public enum AssembleStage {
     }
 
     /// A block from a frame must at least be a block: magic, header, tiling and CRC.
-    private static func checkBlock(_ block: EncodedBlock) throws(JACError) {
-        let (header, _) = try BlockDecoder().open(ArchiveBlock(number: 0, offset: 0, bytes: block.bytes))
+    private static func checkBlock(_ block: EncodedBlock, decoder: BlockDecoder) throws(JACError) {
+        let (header, _) = try decoder.open(ArchiveBlock(number: 0, offset: 0, bytes: block.bytes))
         guard header.recordCount == block.recordCount else {
             throw JACError(.frame, "frame says \(block.recordCount) records, block holds \(header.recordCount)")
         }
