@@ -221,7 +221,7 @@ public final class Squeezer: @unchecked Sendable {
                     failure = failure ?? error
                     lock.broadcast()
                 }
-            } else if inputDone {
+            } else if inputDone && inFlight == 0 {
                 return
             } else {
                 lock.wait()
