@@ -1,6 +1,26 @@
 import JACJSON
 import JACWire
 
+/// The quantities of a column that the §6.8 size projection counts. They add up across chunks,
+/// so a block encoded in chunks can be checked against the limits before it is joined.
+struct ColumnSize {
+    var values = 0
+    var bools = 0
+    /// Integers' varints, decimals, strings, objects and arrays.
+    var bytes = 0
+
+    func projected(records: Int) -> Int {
+        BitPacking.byteCount(bits: records) + BitPacking.byteCount(bits: 3 * values)
+            + BitPacking.byteCount(bits: bools) + bytes
+    }
+
+    static func += (a: inout ColumnSize, b: ColumnSize) {
+        a.values += b.values
+        a.bools += b.bools
+        a.bytes += b.bytes
+    }
+}
+
 /// Collects one field's values for one block and lays them out as a segment payload
 /// (FORMAT.md §5), choosing dictionary and delta encoding as the reference does (§6.6, §6.7).
 struct ColumnBuilder {
@@ -28,13 +48,15 @@ struct ColumnBuilder {
 
     var valueCount: Int { tags.count }
 
+    /// What the §6.8 projection counts of this column.
+    var size: ColumnSize {
+        ColumnSize(values: tags.count, bools: bools.count,
+                   bytes: intBytes + decimals.count + rawStrings.count + objects.count + arrays.count)
+    }
+
     /// Payload size if the block ended with `records` records (the §6.8 projection: raw strings,
     /// plain integers).
-    func projectedSize(records: Int) -> Int {
-        BitPacking.byteCount(bits: records) + BitPacking.byteCount(bits: 3 * tags.count)
-            + BitPacking.byteCount(bits: bools.count) + intBytes + decimals.count + rawStrings.count
-            + objects.count + arrays.count
-    }
+    func projectedSize(records: Int) -> Int { size.projected(records: records) }
 
     /// Bytes `field` adds to the projection, besides presence, tag and boolean bits.
     static func valueSize(_ field: JSONField) -> Int {

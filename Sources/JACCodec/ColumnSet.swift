@@ -3,8 +3,8 @@ import JACWire
 
 /// The columns of records encoded so far: field names in first-seen order, one builder per
 /// field, and what the block-cutting rule needs to know. A whole block is one column set; so is
-/// a chunk of a block encoded on its own thread, and chunks append to each other exactly as if
-/// their records had been added one by one.
+/// a chunk of a block encoded on its own thread (`PendingBlock` joins chunks exactly as if their
+/// records had been added one by one).
 public struct ColumnSet {
     private(set) var names = ByteStringTable(capacity: 64)
     private(set) var columns: [ColumnBuilder] = []
@@ -101,25 +101,6 @@ public struct ColumnSet {
 
     private mutating func appendColumn(options: EncodingOptions) {
         columns.append(ColumnBuilder(name: Array(names.entry(columns.count)), maxDictEntries: options.maxDictEntries))
-    }
-
-    /// True when every record added so far could have been added one by one without a cut:
-    /// the cutting rule's quantities only grow, so checking the totals is enough.
-    func withinLimits(options: EncodingOptions) -> Bool {
-        names.count <= Limits.maxFieldsPerBlock && recordCount <= options.maxRecordsPerBlock
-            && estimate <= Limits.maxBlockUncompressedBytes
-            && columns.allSatisfy { $0.projectedSize(records: recordCount) + 2 <= options.segmentMaxBytes }
-    }
-
-    /// Appends the records of `other` (a later chunk of the same block) after these.
-    mutating func append(_ other: ColumnSet, options: EncodingOptions) {
-        for (i, column) in other.columns.enumerated() {
-            let index = other.names.withEntry(i) { names.intern($0).index }
-            while columns.count <= index { appendColumn(options: options) }
-            columns[index].append(column, recordOffset: recordCount)
-        }
-        recordCount += other.recordCount
-        estimate += other.estimate
     }
 
     /// The payloads of the block these columns make.

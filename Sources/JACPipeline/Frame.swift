@@ -11,16 +11,17 @@ import JACWire
 /// an end frame carrying counts, so a stage can tell a whole stream from a cut one.
 public enum Frame {
     public static let magic: [UInt8] = [0x4a, 0x41, 0x43, 0x46]
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     /// Largest payload a reader accepts before allocating (a raw block of 1 GiB).
     public static let maxPayload = 1 << 30
 
     public enum Kind: UInt8, Sendable {
         /// Stream header: stage byte, then the archive's file header as it will be written.
         case header = 0x48
-        /// An uncompressed block of records: count, then per record its line, column and
-        /// length, then the records' text back to back.
-        case rawBlock = 0x52
+        /// A chunk of an uncompressed block of records: chunk index, last-chunk flag, record
+        /// count, then per record its line, column and length, then the records' text back to
+        /// back. The sequence is the block's.
+        case rawChunk = 0x52
         /// A compressed block: part index, part count, record count, then the block's bytes.
         case block = 0x42
         /// End of stream: raw block count as the sequence; record count as the payload.
@@ -79,16 +80,18 @@ public final class FrameWriter {
         try write(.header, sequence: 0, payload: [stage.rawValue] + header.encoded())
     }
 
-    public func write(_ raw: RawBlock) throws(JACError) {
+    public func write(_ chunk: RawChunk) throws(JACError) {
         var meta: [UInt8] = []
-        meta.reserveCapacity(8 * raw.recordCount + 8)
-        Varint.append(raw.recordCount, to: &meta)
-        for r in 0 ..< raw.recordCount {
-            Varint.append(raw.lines[r], to: &meta)
-            Varint.append(raw.columns[r], to: &meta)
-            Varint.append(raw.range(of: r).count, to: &meta)
+        meta.reserveCapacity(8 * chunk.recordCount + 16)
+        Varint.append(chunk.index, to: &meta)
+        meta.append(chunk.isLast ? 1 : 0)
+        Varint.append(chunk.recordCount, to: &meta)
+        for r in 0 ..< chunk.recordCount {
+            Varint.append(chunk.lines[r], to: &meta)
+            Varint.append(chunk.columns[r], to: &meta)
+            Varint.append(chunk.range(of: r).count, to: &meta)
         }
-        try write(.rawBlock, sequence: raw.sequence, parts: [meta, raw.text])
+        try write(.rawChunk, sequence: chunk.block, parts: [meta, chunk.text])
     }
 
     /// The blocks one raw block became, as parts `0 ..< blocks.count` of its sequence number.
@@ -192,28 +195,32 @@ public final class FrameReader {
 }
 
 extension FrameRecord {
-    /// Decodes a raw block frame.
-    public func rawBlock(source: String) throws(JACError) -> RawBlock {
-        var raw = RawBlock(sequence: sequence)
+    /// Decodes a raw chunk frame.
+    public func rawChunk(source: String) throws(JACError) -> RawChunk {
         try payload.withBytes { (p) throws(JACError) in
             var r = ByteReader(p)
+            let index = try r.readLength(limit: Frame.maxPayload, "chunk index")
+            let last = try r.readByte()
+            guard last <= 1 else { throw JACError(.frame, "\(source): raw block \(sequence): bad last-chunk flag \(last)") }
+            var chunk = RawChunk(block: sequence, index: index, isLast: last == 1)
             let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
-            raw.recordEnds.reserveCapacity(count)
-            raw.lines.reserveCapacity(count)
-            raw.columns.reserveCapacity(count)
+            guard count > 0 else { throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) holds no records") }
+            chunk.recordEnds.reserveCapacity(count)
+            chunk.lines.reserveCapacity(count)
+            chunk.columns.reserveCapacity(count)
             var end = 0
             for _ in 0 ..< count {
-                raw.lines.append(try r.readLength(limit: Int(Int64.max / 2), "line"))
-                raw.columns.append(try r.readLength(limit: Int(Int64.max / 2), "column"))
+                chunk.lines.append(try r.readLength(limit: Int(Int64.max / 2), "line"))
+                chunk.columns.append(try r.readLength(limit: Int(Int64.max / 2), "column"))
                 end += try r.readLength(limit: p.count, "record length")
-                raw.recordEnds.append(end)
+                chunk.recordEnds.append(end)
             }
             guard end == r.remaining else {
                 throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
             }
-            raw.text = Array(p[r.position...])
+            chunk.text = Array(p[r.position...])
+            return chunk
         }
-        return raw
     }
 
     /// Decodes a compressed block frame: (part, parts, block).

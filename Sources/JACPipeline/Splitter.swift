@@ -13,20 +13,25 @@ public struct SplitOptions: Equatable, Sendable {
     public var blockBytes = 64 << 20
     /// A single record longer than this is refused (memory stays bounded).
     public var maxRecordBytes = 256 << 20
+    /// A raw block goes out in chunks of about this many bytes of text, so that encoding starts
+    /// before the block is whole. Chunks never change the archive's bytes.
+    public var chunkBytes = 1 << 20
 
     public init() {}
 }
 
-/// The `jac-split` stage: reads JSON text and returns raw blocks of whole records, one at a
-/// time, in order. It only finds record boundaries (`RecordScanner`); parsing happens in the
+/// The `jac-split` stage: reads JSON text and returns the chunks of raw blocks of whole records,
+/// one at a time, in order. It only finds record boundaries (`RecordScanner`); parsing happens in the
 /// encoder. Memory is one block plus the read buffer. Used by one thread at a time.
 public final class Splitter: @unchecked Sendable {
     public let options: SplitOptions
     private let source: ByteSource
     private var scanner: RecordScanner
-    private var current: RawBlock
-    private var ready: [RawBlock] = []
-    private var nextSequence = 1
+    private var current = RawChunk(block: 0, isLast: false)
+    private var ready: [RawChunk] = []
+    /// Records and bytes of text in the current block so far.
+    private var blockRecords = 0
+    private var blockBytes = 0
     private var done = false
     public private(set) var recordCount = 0
     public private(set) var bytesRead = 0
@@ -35,7 +40,6 @@ public final class Splitter: @unchecked Sendable {
         self.source = source
         self.options = options
         scanner = RecordScanner(mode: options.mode)
-        current = RawBlock(sequence: 0)
     }
 
     /// `.ndjson` or `.jsonArray`; `.auto` until the first record was seen.
@@ -47,8 +51,8 @@ public final class Splitter: @unchecked Sendable {
         return scanner.detectedMode ?? .ndjson
     }
 
-    /// The next block, or nil at the end of the input.
-    public func next() throws(JACError) -> RawBlock? {
+    /// The next chunk, or nil at the end of the input.
+    public func next() throws(JACError) -> RawChunk? {
         while ready.isEmpty && !done { try advance() }
         return ready.isEmpty ? nil : ready.removeFirst()
     }
@@ -64,7 +68,10 @@ public final class Splitter: @unchecked Sendable {
         source.consume(consumed)
         bytesRead += consumed
         if isFinal {
-            if current.recordCount > 0 { ready.append(current) }
+            if current.recordCount > 0 {
+                current.isLast = true
+                ready.append(current)
+            }
             done = true
         } else if source.available > options.maxRecordBytes {
             throw JACError(.limitExceeded, "\(source.name): a record longer than \(options.maxRecordBytes) bytes (at input offset \(source.offset))")
@@ -72,13 +79,20 @@ public final class Splitter: @unchecked Sendable {
     }
 
     private func add(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
-        if current.recordCount > 0 && (current.recordCount >= options.blockRecords
-            || current.text.count + record.count > options.blockBytes) {
+        // A full chunk waits for the next record, which tells whether it ends its block.
+        if blockRecords > 0 && (blockRecords >= options.blockRecords || blockBytes + record.count > options.blockBytes) {
+            current.isLast = true
             ready.append(current)
-            current = RawBlock(sequence: nextSequence)
-            nextSequence += 1
+            current = RawChunk(block: current.block + 1, isLast: false)
+            blockRecords = 0
+            blockBytes = 0
+        } else if current.text.count >= options.chunkBytes {
+            ready.append(current)
+            current = RawChunk(block: current.block, index: current.index + 1, isLast: false)
         }
         current.append(record, line: line, column: column)
+        blockRecords += 1
+        blockBytes += record.count
         recordCount += 1
     }
 }

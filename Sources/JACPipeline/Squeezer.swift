@@ -16,10 +16,11 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// hands the finished blocks out in input order.
 ///
 /// Work is two kinds of task, as in pigz: "encode chunk c of raw block k" (parse about 1 MiB of
-/// records into columns; the last chunk to finish joins them) and "compress segment f of block
-/// k". Compress tasks go first, so blocks finish in order, and a single large block still keeps
-/// every thread busy in both phases. At most `maxInFlight` raw blocks are held
-/// at once (the reader waits), which bounds memory by block size x threads.
+/// records into columns, as soon as the chunk is read; the task that encodes a block's last
+/// chunk joins the chunks), and "finish field f of block k" (lay out its payload from the
+/// chunks' columns and compress it). Field tasks go first, largest first, so blocks finish in
+/// order and one large block keeps every thread busy in both phases. At most `maxInFlight` raw
+/// blocks are held at once (the reader waits), which bounds memory by block size x threads.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing.
 public final class Squeezer: @unchecked Sendable {
@@ -30,33 +31,29 @@ public final class Squeezer: @unchecked Sendable {
     private let lock = NSCondition()
     private var encodeQueue: [(job: Job, chunk: Int)] = []
     private var encodeHead = 0
-    private var compressQueue: [(job: Job, block: Int, field: Int)] = []
-    private var compressHead = 0
+    private var fieldQueue: [(job: Job, block: Int, field: Int)] = []
+    private var fieldHead = 0
     private var results: [Int: [EncodedBlock]] = [:]
     private var inFlight = 0
     private var inputDone = false
+    private var readerStopped = false
     private var failure: JACError?
     private var workersRunning = 0
 
-    /// One raw block on its way through: its chunks' columns, then its payloads and the
-    /// segments compressed so far.
+    /// One raw block on its way through: its chunks and their columns, then its pending blocks
+    /// and the fields finished so far. Guarded by the squeezer's lock.
     private final class Job {
         let sequence: Int
-        var raw: RawBlock
-        let chunks: [Range<Int>]
-        var columns: [ColumnSet?]
-        var chunksLeft: Int
-        var payloads: [BlockPayloads] = []
+        var chunks: [RawChunk] = []
+        var columns: [ColumnSet?] = []
+        var hasLastChunk = false
+        var chunksToEncode = 0
+        var blocks: [PendingBlock] = []
+        var payloads: [[FieldPayload?]] = []
         var segments: [[[UInt8]]] = []
-        var remaining = 0
+        var fieldsToFinish = 0
 
-        init(raw: RawBlock) {
-            sequence = raw.sequence
-            self.raw = raw
-            chunks = BlockEncoder.chunks(of: raw)
-            columns = Array(repeating: nil, count: chunks.count)
-            chunksLeft = chunks.count
-        }
+        init(sequence: Int) { self.sequence = sequence }
     }
 
     public init(options: SqueezeOptions, threads: Int, maxInFlight: Int? = nil) {
@@ -65,10 +62,11 @@ public final class Squeezer: @unchecked Sendable {
         self.maxInFlight = maxInFlight ?? self.threads + 1
     }
 
-    /// Pulls raw blocks from `input` (on a reader thread) until it returns nil, and calls
+    /// Pulls raw chunks from `input` (on a reader thread) until it returns nil, and calls
     /// `output` on this thread with each raw block's encoded blocks, in sequence order.
-    /// Raw blocks must be numbered 0, 1, 2, ... Stops at the first error and throws it.
-    public func run(input: @escaping @Sendable () throws(JACError) -> RawBlock?,
+    /// Chunks must come in order: blocks numbered 0, 1, 2, ..., each block's chunks numbered
+    /// from 0 up to one marked last. Stops at the first error and throws it.
+    public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
         let reader = Thread { [self] in readLoop(input) }
         reader.stackSize = 8 << 20
@@ -82,25 +80,20 @@ public final class Squeezer: @unchecked Sendable {
             worker.start()
         }
         var next = 0
-        var outputError: JACError?
         lock.lock()
-        while true {
-            if failure != nil { break }
+        while failure == nil {
             if let blocks = results.removeValue(forKey: next) {
                 inFlight -= 1
                 lock.broadcast()
                 lock.unlock()
+                var outputError: JACError?
                 do throws(JACError) {
                     try output(next, blocks)
                 } catch {
                     outputError = error
                 }
                 lock.lock()
-                if let outputError {
-                    failure = failure ?? outputError
-                    lock.broadcast()
-                    break
-                }
+                if let outputError { failure = failure ?? outputError }
                 next += 1
                 continue
             }
@@ -109,7 +102,7 @@ public final class Squeezer: @unchecked Sendable {
         }
         // Let the threads see the end (or the failure) and stop before returning.
         inputDone = true
-        if failure != nil { encodeHead = encodeQueue.count; compressHead = compressQueue.count }
+        if failure != nil { encodeHead = encodeQueue.count; fieldHead = fieldQueue.count }
         lock.broadcast()
         while workersRunning > 0 || !readerStopped { lock.wait() }
         let error = failure
@@ -117,48 +110,53 @@ public final class Squeezer: @unchecked Sendable {
         if let error { throw error }
     }
 
-    private var readerStopped = false
-
-    private func readLoop(_ input: () throws(JACError) -> RawBlock?) {
+    private func readLoop(_ input: () throws(JACError) -> RawChunk?) {
+        lock.lock()
         defer {
-            lock.lock()
             readerStopped = true
             lock.broadcast()
             lock.unlock()
         }
-        while true {
-            lock.lock()
-            while inFlight >= maxInFlight && failure == nil && !inputDone { lock.wait() }
-            let stop = failure != nil || inputDone
+        var job: Job?
+        while failure == nil && !inputDone {
             lock.unlock()
-            if stop { return }
-            let raw: RawBlock?
+            let result: Result<RawChunk?, JACError>
             do throws(JACError) {
-                raw = try input()
+                result = .success(try input())
             } catch {
-                fail(error)
-                return
+                result = .failure(error)
             }
             lock.lock()
-            if let raw {
-                let job = Job(raw: raw)
-                for c in job.chunks.indices { encodeQueue.append((job, c)) }
-                inFlight += 1
-                if job.chunks.isEmpty { complete(job) }
-            } else {
+            switch result {
+            case .failure(let error):
+                failure = failure ?? error
+            case .success(nil):
+                if job != nil && !job!.hasLastChunk { failure = failure ?? JACError(.bug, "input ends inside a block") }
                 inputDone = true
+            case .success(let chunk?):
+                if chunk.index == 0 {
+                    guard job?.hasLastChunk ?? true, chunk.block == (job?.sequence ?? -1) + 1 else {
+                        failure = failure ?? JACError(.bug, "raw block \(chunk.block) out of order")
+                        break
+                    }
+                    while inFlight >= maxInFlight && failure == nil && !inputDone { lock.wait() }
+                    if failure != nil || inputDone { break }
+                    job = Job(sequence: chunk.block)
+                    inFlight += 1
+                } else {
+                    guard let job, !job.hasLastChunk, chunk.block == job.sequence, chunk.index == job.chunks.count else {
+                        failure = failure ?? JACError(.bug, "chunk \(chunk.index) of raw block \(chunk.block) out of order")
+                        break
+                    }
+                }
+                job!.chunks.append(chunk)
+                job!.columns.append(nil)
+                job!.chunksToEncode += 1
+                job!.hasLastChunk = chunk.isLast
+                encodeQueue.append((job!, chunk.index))
             }
             lock.broadcast()
-            lock.unlock()
-            if raw == nil { return }
         }
-    }
-
-    private func fail(_ error: JACError) {
-        lock.lock()
-        if failure == nil { failure = error }
-        lock.broadcast()
-        lock.unlock()
     }
 
     private func workLoop() {
@@ -171,86 +169,109 @@ public final class Squeezer: @unchecked Sendable {
             lock.unlock()
         }
         while failure == nil {
-            if compressHead < compressQueue.count {
-                let (job, block, field) = compressQueue[compressHead]
-                compressHead += 1
+            let result: Result<Void, JACError>
+            if fieldHead < fieldQueue.count {
+                let (job, block, field) = fieldQueue[fieldHead]
+                fieldHead += 1
                 trimQueues()
-                lock.unlock()
-                let result: Result<[UInt8], JACError>
-                do throws(JACError) {
-                    result = .success(try compressor.compress(job.payloads[block].fields[field].bytes, codec: options.codec))
-                } catch {
-                    result = .failure(error)
-                }
-                lock.lock()
-                switch result {
-                case .success(let segment):
-                    job.segments[block][field] = segment
-                    job.remaining -= 1
-                    if job.remaining == 0 { complete(job) }
-                case .failure(let error):
-                    failure = failure ?? error
-                    lock.broadcast()
-                }
+                result = finish(field: field, of: job.blocks[block], job: job, block: block, compressor: compressor)
             } else if encodeHead < encodeQueue.count {
                 let (job, chunk) = encodeQueue[encodeHead]
                 encodeHead += 1
                 trimQueues()
-                lock.unlock()
-                var result: Result<Void, JACError> = .success(())
-                do throws(JACError) {
-                    let columns = try encoder.encodeChunk(job.raw, records: job.chunks[chunk])
-                    lock.lock()
-                    job.columns[chunk] = columns
-                    job.chunksLeft -= 1
-                    let last = job.chunksLeft == 0
-                    lock.unlock()
-                    if last {
-                        let payloads = try encoder.merge(job.columns.map { $0! }, of: job.raw)
-                        job.columns = []
-                        job.raw = RawBlock(sequence: job.sequence)
-                        lock.lock()
-                        schedule(job, payloads: payloads)
-                        lock.unlock()
-                    }
-                } catch {
-                    result = .failure(error)
-                }
-                lock.lock()
-                if case .failure(let error) = result {
-                    failure = failure ?? error
-                    lock.broadcast()
-                }
+                result = encode(chunk: chunk, of: job, encoder: encoder)
             } else if inputDone && inFlight == 0 {
                 return
             } else {
                 lock.wait()
+                continue
+            }
+            if case .failure(let error) = result {
+                failure = failure ?? error
+                lock.broadcast()
             }
         }
     }
 
-    /// Queues the compression of every segment of a merged job (called with the lock held).
-    private func schedule(_ job: Job, payloads: [BlockPayloads]) {
-        job.payloads = payloads
-        job.segments = payloads.map { Array(repeating: [], count: $0.fields.count) }
-        job.remaining = payloads.reduce(0) { $0 + $1.fields.count }
-        if job.remaining == 0 {
+    /// Encodes one chunk; the last one of its block joins the block (called with the lock held,
+    /// works without it).
+    private func encode(chunk c: Int, of job: Job, encoder: BlockEncoder) -> Result<Void, JACError> {
+        let chunk = job.chunks[c]
+        lock.unlock()
+        defer { lock.lock() }
+        do throws(JACError) {
+            let columns = try encoder.encodeChunk(chunk)
+            lock.lock()
+            job.columns[c] = columns
+            job.chunksToEncode -= 1
+            let joinNow = job.chunksToEncode == 0 && job.hasLastChunk
+            let (chunks, all) = joinNow ? (job.chunks, job.columns.map { $0! }) : ([], [])
+            if joinNow {
+                job.chunks = []
+                job.columns = []
+            }
+            lock.unlock()
+            if joinNow {
+                let blocks = try encoder.merge(all, of: chunks)
+                lock.lock()
+                schedule(job, blocks: blocks)
+                lock.unlock()
+            }
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Lays out and compresses one field of a pending block (called with the lock held, works
+    /// without it).
+    private func finish(field f: Int, of block: PendingBlock, job: Job, block b: Int,
+                        compressor: SegmentCompressor) -> Result<Void, JACError> {
+        lock.unlock()
+        let payload = block.payload(field: f)
+        let segment: [UInt8]
+        do throws(JACError) {
+            segment = try compressor.compress(payload.bytes, codec: options.codec)
+        } catch {
+            lock.lock()
+            return .failure(error)
+        }
+        lock.lock()
+        job.payloads[b][f] = payload
+        job.segments[b][f] = segment
+        job.fieldsToFinish -= 1
+        if job.fieldsToFinish == 0 { complete(job) }
+        return .success(())
+    }
+
+    /// Queues the fields of a joined raw block, largest first (called with the lock held).
+    private func schedule(_ job: Job, blocks: [PendingBlock]) {
+        job.blocks = blocks
+        job.payloads = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
+        job.segments = blocks.map { Array(repeating: [], count: $0.fieldCount) }
+        var tasks: [(size: Int, block: Int, field: Int)] = []
+        for (b, block) in blocks.enumerated() {
+            for f in 0 ..< block.fieldCount { tasks.append((block.sizeHint(field: f), b, f)) }
+        }
+        job.fieldsToFinish = tasks.count
+        if tasks.isEmpty {
             complete(job)
             return
         }
-        for (b, p) in payloads.enumerated() {
-            for f in p.fields.indices { compressQueue.append((job, b, f)) }
-        }
+        tasks.sort { $0.size != $1.size ? $0.size > $1.size : ($0.block, $0.field) < ($1.block, $1.field) }
+        for t in tasks { fieldQueue.append((job, t.block, t.field)) }
         lock.broadcast()
     }
 
-    /// Lays out a job's blocks once all its segments are compressed (called with the lock held;
+    /// Lays out a job's blocks once all their fields are compressed (called with the lock held;
     /// the CRC pass is short next to compression).
     private func complete(_ job: Job) {
         var blocks: [EncodedBlock] = []
-        for (b, payloads) in job.payloads.enumerated() {
+        for (b, block) in job.blocks.enumerated() {
+            let payloads = BlockPayloads(recordCount: block.recordCount, fields: job.payloads[b].map { $0! })
             blocks.append(EncodedBlock(payloads: payloads, segments: job.segments[b], codec: options.codec))
         }
+        job.blocks = []
         job.payloads = []
         job.segments = []
         results[job.sequence] = blocks
@@ -258,9 +279,9 @@ public final class Squeezer: @unchecked Sendable {
     }
 
     private func trimQueues() {
-        if compressHead > 1024 && compressHead * 2 > compressQueue.count {
-            compressQueue.removeFirst(compressHead)
-            compressHead = 0
+        if fieldHead > 1024 && fieldHead * 2 > fieldQueue.count {
+            fieldQueue.removeFirst(fieldHead)
+            fieldHead = 0
         }
         if encodeHead > 256 && encodeHead * 2 > encodeQueue.count {
             encodeQueue.removeFirst(encodeHead)

@@ -19,9 +19,9 @@ public enum SplitStage {
         let writer = try FrameWriter(sink: sink)
         try writer.writeHeader(stage: .raw, header: options.fileHeader(mode: mode))
         var summary = StageSummary()
-        while let raw = try splitter.next() {
-            try writer.write(raw)
-            summary.rawBlocks += 1
+        while let chunk = try splitter.next() {
+            try writer.write(chunk)
+            if chunk.isLast { summary.rawBlocks += 1 }
         }
         try writer.writeEnd(rawBlocks: summary.rawBlocks, records: splitter.recordCount)
         summary.records = splitter.recordCount
@@ -48,8 +48,8 @@ public enum SqueezeStage {
             try writer.write(sequence: sequence, blocks: blocks)
             summary.blocks += blocks.count
         }
-        try writer.writeEnd(rawBlocks: input.count, records: input.records)
-        summary.rawBlocks = input.count
+        try writer.writeEnd(rawBlocks: input.blocks, records: input.records)
+        summary.rawBlocks = input.blocks
         summary.records = input.records
         summary.bytesIn = frames.source.offset
         summary.bytesOut = sink.bytesWritten
@@ -57,32 +57,42 @@ public enum SqueezeStage {
     }
 }
 
-/// Raw blocks from a frame stream, checked for order and against the end frame's counts.
+/// Raw chunks from a frame stream, checked for order and against the end frame's counts.
 private final class RawFrameInput: @unchecked Sendable {
     let frames: FrameReader
-    var count = 0
+    /// Raw blocks whose last chunk has arrived.
+    var blocks = 0
     var records = 0
+    private var nextChunk = 0
 
     init(frames: FrameReader) { self.frames = frames }
 
-    func next() throws(JACError) -> RawBlock? {
+    func next() throws(JACError) -> RawChunk? {
         guard let frame = try frames.next() else {
             throw JACError(.frame, "\(frames.source.name): stream ends without its end frame")
         }
         let name = frames.source.name
         switch frame.kind {
-        case .rawBlock:
-            guard frame.sequence == count else {
-                throw JACError(.frame, "\(name): raw block \(frame.sequence) arrived where block \(count) was expected")
+        case .rawChunk:
+            let chunk = try frame.rawChunk(source: name)
+            guard chunk.block == blocks, chunk.index == nextChunk else {
+                throw JACError(.frame, "\(name): chunk \(chunk.index) of raw block \(chunk.block) arrived where chunk \(nextChunk) of block \(blocks) was expected")
             }
-            let raw = try frame.rawBlock(source: name)
-            count += 1
-            records += raw.recordCount
-            return raw
+            if chunk.isLast {
+                blocks += 1
+                nextChunk = 0
+            } else {
+                nextChunk += 1
+            }
+            records += chunk.recordCount
+            return chunk
         case .end:
             let expected = try frame.endRecords()
-            guard frame.sequence == count, expected == records else {
-                throw JACError(.frame, "\(name): end frame counts \(frame.sequence) blocks and \(expected) records, the stream had \(count) and \(records)")
+            guard nextChunk == 0 else {
+                throw JACError(.frame, "\(name): stream ends inside raw block \(blocks) (after chunk \(nextChunk - 1))")
+            }
+            guard frame.sequence == blocks, expected == records else {
+                throw JACError(.frame, "\(name): end frame counts \(frame.sequence) blocks and \(expected) records, the stream had \(blocks) and \(records)")
             }
             _ = try frames.next()  // only checks that nothing follows the end frame
             return nil
@@ -168,7 +178,7 @@ public enum AssembleStage {
                 guard pending.isEmpty, frame.sequence == next, expected == records else {
                     throw JACError(.frame, "\(name): end frame counts \(frame.sequence) blocks and \(expected) records, the stream had \(next) complete blocks and \(records) records")
                 }
-            case .header, .rawBlock:
+            case .header, .rawChunk:
                 throw JACError(.frame, "\(name): unexpected \(frame.kind) frame in a compressed block stream (run jac-squeeze first)")
             }
         }

@@ -70,7 +70,7 @@ public enum Verifier {
 /// Compares decoded records with the source JSON, record by record, semantically.
 private final class RecordComparer {
     let splitter: Splitter
-    var pending: RawBlock?
+    var pending: RawChunk?
     var index = 0
     var decoded = RecordParser()
     var source = RecordParser()
@@ -88,12 +88,12 @@ private final class RecordComparer {
                     throw JACError(.mismatch, "record \(number + 1): the archive has more records than the input")
                 }
                 try decoded.parse(record, line: number + 1, column: 1)
-                try raw.block.text.withBytes { (text) throws(JACError) in
-                    try source.parse(UnsafeRawBufferPointer(rebasing: text[raw.block.range(of: raw.index)]),
-                                     line: raw.block.lines[raw.index], column: raw.block.columns[raw.index])
+                try raw.chunk.text.withBytes { (text) throws(JACError) in
+                    try source.parse(UnsafeRawBufferPointer(rebasing: text[raw.chunk.range(of: raw.index)]),
+                                     line: raw.chunk.lines[raw.index], column: raw.chunk.columns[raw.index])
                 }
                 if let difference = try difference() {
-                    throw JACError(.mismatch, "record \(number + 1) (input line \(raw.block.lines[raw.index])): \(difference)")
+                    throw JACError(.mismatch, "record \(number + 1) (input line \(raw.chunk.lines[raw.index])): \(difference)")
                 }
                 number += 1
             }
@@ -106,7 +106,7 @@ private final class RecordComparer {
         }
     }
 
-    private func nextInput() throws(JACError) -> (block: RawBlock, index: Int)? {
+    private func nextInput() throws(JACError) -> (chunk: RawChunk, index: Int)? {
         while pending == nil || index >= pending!.recordCount {
             guard let next = try splitter.next() else { return nil }
             pending = next

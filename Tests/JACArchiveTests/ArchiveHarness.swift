@@ -62,11 +62,11 @@ let sortedSample = [
 ]
 
 func samplePayloads() throws -> BlockPayloads {
-    var raw = RawBlock(sequence: 0)
+    var raw = RawChunk(block: 0)
     for (i, line) in sortedSample.enumerated() {
         Array(line.utf8).withUnsafeBytes { raw.append($0, line: i + 1, column: 1) }
     }
-    let blocks = try BlockEncoder(options: EncodingOptions()).encode(raw)
+    let blocks = try BlockEncoder(options: EncodingOptions()).encode([raw])
     guard blocks.count == 1 else { throw JACError(.bug, "sample gave \(blocks.count) blocks") }
     return blocks[0]
 }

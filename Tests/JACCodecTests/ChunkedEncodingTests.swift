@@ -5,12 +5,17 @@ import Testing
 /// Encoding a block in chunks (on several threads in jac-squeeze) gives the same payloads as
 /// encoding it record by record, whatever the chunk size.
 struct ChunkedEncodingTests {
-    static func rawBlock(_ lines: [String]) -> RawBlock {
-        var raw = RawBlock(sequence: 0)
+    /// The records of `lines` as one raw block, in chunks of at least `chunkBytes` bytes of text.
+    static func chunks(_ lines: [String], chunkBytes: Int = .max) -> [RawChunk] {
+        var chunks = [RawChunk(block: 0)]
         for (i, line) in lines.enumerated() {
-            Array(line.utf8).withUnsafeBytes { raw.append($0, line: i + 1, column: 1) }
+            if chunks[chunks.count - 1].text.count >= chunkBytes {
+                chunks.append(RawChunk(block: 0, index: chunks.count))
+            }
+            Array(line.utf8).withUnsafeBytes { chunks[chunks.count - 1].append($0, line: i + 1, column: 1) }
         }
-        return raw
+        for i in chunks.indices { chunks[i].isLast = i == chunks.count - 1 }
+        return chunks
     }
 
     /// Records whose strings repeat (dictionaries), integers that climb (delta), fields that come
@@ -31,38 +36,55 @@ struct ChunkedEncodingTests {
         }
     }
 
+    /// Encodes `chunks` apart and joins them, as jac-squeeze does, fields in reverse order.
+    static func chunked(_ chunks: [RawChunk], encoder: BlockEncoder) throws -> [BlockPayloads] {
+        let blocks = try encoder.merge(chunks.map { try encoder.encodeChunk($0) }, of: chunks)
+        return blocks.map { block in
+            var fields = (0 ..< block.fieldCount).reversed().map { block.payload(field: $0) }
+            fields.reverse()
+            return BlockPayloads(recordCount: block.recordCount, fields: fields)
+        }
+    }
+
     @Test(arguments: [1, 100, 4096, 1 << 20])
-    func chunksEqualSequential(targetBytes: Int) throws {
+    func chunksEqualSequential(chunkBytes: Int) throws {
         var options = EncodingOptions()
         options.maxDictEntries = 512
-        let raw = Self.rawBlock(Self.lines)
         let encoder = BlockEncoder(options: options)
-        let sequential = try encoder.encode(raw)
-        let chunks = try BlockEncoder.chunks(of: raw, targetBytes: targetBytes).map { try encoder.encodeChunk(raw, records: $0) }
-        let merged = try encoder.merge(chunks, of: raw)
+        let sequential = try encoder.encode(Self.chunks(Self.lines))
+        let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: chunkBytes), encoder: encoder)
         #expect(Self.flatten(merged) == Self.flatten(sequential))
         #expect(sequential.count == 1)
+    }
+
+    @Test func canonicalKeyOrderIsTheSameChunked() throws {
+        var options = EncodingOptions()
+        options.canonicalizeKeys = true
+        let encoder = BlockEncoder(options: options)
+        let sequential = try encoder.encode(Self.chunks(Self.lines))
+        let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: 300), encoder: encoder)
+        #expect(Self.flatten(merged) == Self.flatten(sequential))
+        #expect(sequential[0].fields.map(\.name) == sequential[0].fields.map(\.name).sorted { $0.lexicographicallyPrecedes($1) })
     }
 
     @Test func blocksThatMustBeCutFallBackToRecordByRecord() throws {
         var options = EncodingOptions()
         options.segmentMaxBytes = 2000
-        let raw = Self.rawBlock(Self.lines)
         let encoder = BlockEncoder(options: options)
-        let sequential = try encoder.encode(raw)
+        let sequential = try encoder.encode(Self.chunks(Self.lines))
         #expect(sequential.count > 1)
-        let chunks = try BlockEncoder.chunks(of: raw, targetBytes: 500).map { try encoder.encodeChunk(raw, records: $0) }
-        #expect(Self.flatten(try encoder.merge(chunks, of: raw)) == Self.flatten(sequential))
+        let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: 500), encoder: encoder)
+        #expect(Self.flatten(merged) == Self.flatten(sequential))
     }
 
     @Test func firstErrorIsTheEarliestRecords() throws {
         var lines = Self.lines
         lines[2500] = "{\"a\":1,\"a\":2}"
-        let raw = Self.rawBlock(lines)
+        let chunks = Self.chunks(lines, chunkBytes: 1000)
         let encoder = BlockEncoder(options: EncodingOptions())
-        #expect(throws: JACError.self) { try encoder.encode(raw) }
+        #expect(throws: JACError.self) { try encoder.encode(chunks) }
         do {
-            _ = try encoder.encode(raw)
+            _ = try encoder.encode(chunks)
         } catch {
             #expect(error.message.hasPrefix("line 2501, column 1: duplicate key \"a\""))
         }

@@ -8,11 +8,11 @@ func encode(_ lines: [String], options: EncodingOptions = EncodingOptions()) thr
 }
 
 func encode(bytes lines: [[UInt8]], options: EncodingOptions = EncodingOptions()) throws -> [BlockPayloads] {
-    var raw = RawBlock(sequence: 0)
+    var raw = RawChunk(block: 0)
     for (i, line) in lines.enumerated() {
         line.withUnsafeBytes { raw.append($0, line: i + 1, column: 1) }
     }
-    return try BlockEncoder(options: options).encode(raw)
+    return try BlockEncoder(options: options).encode([raw])
 }
 
 /// The one field called `name` of a single-block encoding.

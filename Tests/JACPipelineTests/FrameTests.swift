@@ -52,12 +52,10 @@ struct FrameTests {
         #expect(throws: JACError.self) { try h.assemble([try rawStream()]) }
     }
 
-    @Test func assembleRefusesAStreamMissingABlock() throws {
-        let h = try StageHarness()
-        let squeezed = try h.squeeze(try rawStream(), SqueezeOptions(), threads: 1)
-        // Drop the second block frame: find frames by walking the stream.
+    /// Where each frame of a stream is.
+    func frameRanges(_ stream: [UInt8]) throws -> [Range<Int>] {
         var frames: [Range<Int>] = []
-        try squeezed.withBytes { (p) throws(JACError) in
+        try stream.withBytes { (p) throws(JACError) in
             var r = ByteReader(p, position: 5)
             while !r.isAtEnd {
                 let start = r.position
@@ -68,9 +66,33 @@ struct FrameTests {
                 frames.append(start ..< r.position)
             }
         }
+        return frames
+    }
+
+    @Test func assembleRefusesAStreamMissingABlock() throws {
+        let h = try StageHarness()
+        let squeezed = try h.squeeze(try rawStream(), SqueezeOptions(), threads: 1)
+        let frames = try frameRanges(squeezed)
         #expect(frames.count == 6)
         var cut = squeezed
         cut.removeSubrange(frames[2])
         #expect(throws: JACError.self) { try h.assemble([cut]) }
+    }
+
+    @Test func squeezeRefusesAMissingChunk() throws {
+        var o = SplitOptions()
+        o.blockRecords = 25
+        o.chunkBytes = 300
+        let stream = try StageHarness().split(sampleRecords(100), o)
+        let frames = try frameRanges(stream)
+        #expect(frames.count > 10)
+        // Frame 0 is the header, 1 and 2 the first two chunks of block 0.
+        var gap = stream
+        gap.removeSubrange(frames[2])
+        #expect(try squeezeError(gap).contains("chunk 2 of raw block 0 arrived where chunk 1 of block 0 was expected"))
+        // Without the last block's last chunk, the stream ends inside that block.
+        var short = stream
+        short.removeSubrange(frames[frames.count - 2])
+        #expect(try squeezeError(short).contains("stream ends inside raw block 3"))
     }
 }

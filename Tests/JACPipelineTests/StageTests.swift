@@ -7,11 +7,13 @@ import Testing
 /// The pipeline and `jac pack` are one archive, whatever the thread count (DESIGN.md
 /// invariant 1), and that archive gives the input back.
 struct StageTests {
-    static func options(blockRecords: Int = 100_000, blockBytes: Int = 64 << 20, canonical: Bool = false) -> PackOptions {
+    static func options(blockRecords: Int = 100_000, blockBytes: Int = 64 << 20, canonical: Bool = false,
+                        segmentMaxBytes: Int = 64 << 20) -> PackOptions {
         var o = PackOptions()
         o.split.blockRecords = blockRecords
         o.split.blockBytes = blockBytes
         o.squeeze.encoding.canonicalizeKeys = canonical
+        o.squeeze.encoding.segmentMaxBytes = segmentMaxBytes
         return o
     }
 
@@ -20,6 +22,7 @@ struct StageTests {
         ("many small blocks", options(blockRecords: 37)),
         ("byte-capped blocks", options(blockBytes: 3000)),
         ("canonical keys", options(blockRecords: 500, canonical: true)),
+        ("blocks the encoder cuts", options(segmentMaxBytes: 5000)),
     ])
     func pipelineEqualsPackForEveryThreadCount(name: String, options: PackOptions) throws {
         let h = try StageHarness()
@@ -31,6 +34,13 @@ struct StageTests {
         for threads in [1, 4] {
             #expect(try h.pipeline(input, options, threads: threads) == reference, "pipeline -j\(threads), \(name)")
         }
+        // Blocks cut into many small chunks (encoded apart and joined) give the same archive.
+        var chunked = options
+        chunked.split.chunkBytes = 700
+        for threads in [1, 2, 8] {
+            #expect(try h.pack(input, chunked, threads: threads) == reference, "pack -j\(threads), 700-byte chunks, \(name)")
+        }
+        #expect(try h.pipeline(input, chunked, threads: 4) == reference, "pipeline -j4, 700-byte chunks, \(name)")
         #expect(firstDifference(actualText: try h.unpack(reference), expectedText: input) == nil)
     }
 

@@ -1,9 +1,15 @@
 /// Records as they were cut from the input, not yet parsed: the unit that `jac-split` frames
-/// and `jac-squeeze` encodes. Each record keeps where it started in the input, so an error found
-/// while encoding it names the input line and column.
-public struct RawBlock: Sendable, Equatable {
-    /// Block number in input order, from 0.
-    public var sequence: Int
+/// and `jac-squeeze` encodes. A raw block (the records that become one or more JAC blocks) comes
+/// as one or more chunks of about a megabyte, so encoding starts before the block is whole.
+/// Each record keeps where it started in the input, so an error found while encoding it names
+/// the input line and column.
+public struct RawChunk: Sendable, Equatable {
+    /// The raw block this chunk belongs to, numbered in input order from 0.
+    public var block: Int
+    /// The chunk's place in its block, from 0.
+    public var index: Int
+    /// Whether the block ends with this chunk.
+    public var isLast: Bool
     /// The records' text, back to back.
     public var text: [UInt8] = []
     /// End offset of each record within `text`.
@@ -12,8 +18,10 @@ public struct RawBlock: Sendable, Equatable {
     public var lines: [Int] = []
     public var columns: [Int] = []
 
-    public init(sequence: Int) {
-        self.sequence = sequence
+    public init(block: Int, index: Int = 0, isLast: Bool = true) {
+        self.block = block
+        self.index = index
+        self.isLast = isLast
     }
 
     public var recordCount: Int { recordEnds.count }

@@ -1,0 +1,87 @@
+import JACWire
+
+/// A block whose field payloads are still to be laid out, one field at a time, so that the
+/// fields of one large block are finished (and then compressed) on several threads.
+///
+/// A block encoded in chunks keeps its chunks' columns: a field's payload joins that field's
+/// columns from every chunk, in order, which gives exactly the bytes of adding the records one by
+/// one. A block encoded record by record already has its payloads.
+public final class PendingBlock: @unchecked Sendable {
+    public let recordCount: Int
+    private let source: Source
+
+    private enum Source {
+        case payloads([FieldPayload])
+        case chunks([ColumnSet], fields: [JoinedField], maxDictEntries: Int)
+    }
+
+    /// Where one field's values are: which column of which chunk, and the chunk's first record.
+    private struct JoinedField {
+        var name: [UInt8]
+        var parts: [(chunk: Int, column: Int, firstRecord: Int)] = []
+        var size = ColumnSize()
+    }
+
+    public init(_ payloads: BlockPayloads) {
+        recordCount = payloads.recordCount
+        source = .payloads(payloads.fields)
+    }
+
+    /// Joins the chunks of one block (in record order), or returns nil when the joined block
+    /// would break a limit of FORMAT.md §8: the block then needs cutting, record by record. The
+    /// cutting rule's quantities only grow, so checking the totals is enough.
+    init?(joining chunks: [ColumnSet], options: EncodingOptions) {
+        var names = ByteStringTable(capacity: 64)
+        var fields: [JoinedField] = []
+        var records = 0
+        var estimate = 0
+        for (c, chunk) in chunks.enumerated() {
+            for (i, column) in chunk.columns.enumerated() {
+                let index = chunk.names.withEntry(i) { names.intern($0).index }
+                if index == fields.count { fields.append(JoinedField(name: column.name)) }
+                fields[index].parts.append((c, i, records))
+                fields[index].size += column.size
+            }
+            records += chunk.recordCount
+            estimate += chunk.estimate
+        }
+        guard fields.count <= Limits.maxFieldsPerBlock, records <= options.maxRecordsPerBlock,
+              estimate <= Limits.maxBlockUncompressedBytes,
+              fields.allSatisfy({ $0.size.projected(records: records) + 2 <= options.segmentMaxBytes })
+        else { return nil }
+        if options.canonicalizeKeys {
+            fields.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        }
+        recordCount = records
+        source = .chunks(chunks, fields: fields, maxDictEntries: options.maxDictEntries)
+    }
+
+    public var fieldCount: Int {
+        switch source {
+        case .payloads(let payloads): payloads.count
+        case .chunks(_, let fields, _): fields.count
+        }
+    }
+
+    /// About how many bytes field `f`'s payload has: the longest fields are started first.
+    public func sizeHint(field f: Int) -> Int {
+        switch source {
+        case .payloads(let payloads): payloads[f].bytes.count
+        case .chunks(_, let fields, _): fields[f].size.projected(records: recordCount)
+        }
+    }
+
+    /// The payload of field `f` (in directory order). Safe to call from several threads.
+    public func payload(field f: Int) -> FieldPayload {
+        switch source {
+        case .payloads(let payloads):
+            return payloads[f]
+        case .chunks(let chunks, let fields, let maxDictEntries):
+            var column = ColumnBuilder(name: fields[f].name, maxDictEntries: maxDictEntries)
+            for part in fields[f].parts {
+                column.append(chunks[part.chunk].columns[part.column], recordOffset: part.firstRecord)
+            }
+            return column.payload(records: recordCount)
+        }
+    }
+}
