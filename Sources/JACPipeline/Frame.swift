@@ -195,9 +195,10 @@ public final class FrameReader {
 }
 
 extension FrameRecord {
-    /// Decodes a raw chunk frame.
-    public func rawChunk(source: String) throws(JACError) -> RawChunk {
-        try payload.withBytes { (p) throws(JACError) in
+    /// Decodes a raw chunk frame; its payload becomes the chunk's text (no copy).
+    public consuming func rawChunk(source: String) throws(JACError) -> RawChunk {
+        let sequence = self.sequence
+        var (chunk, metadataBytes) = try payload.withBytes { (p) throws(JACError) -> (RawChunk, Int) in
             var r = ByteReader(p)
             let index = try r.readLength(limit: Frame.maxPayload, "chunk index")
             let last = try r.readByte()
@@ -218,9 +219,11 @@ extension FrameRecord {
             guard end == r.remaining else {
                 throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
             }
-            chunk.text = Array(p[r.position...])
-            return chunk
+            return (chunk, r.position)
         }
+        payload.removeFirst(metadataBytes)
+        chunk.text = payload
+        return chunk
     }
 
     /// Decodes a compressed block frame: (part, parts, block).
