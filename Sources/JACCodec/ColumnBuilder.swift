@@ -21,6 +21,12 @@ struct ColumnSize {
     }
 }
 
+/// One chunk's column of a field, and where the chunk starts in its block.
+struct ColumnPart {
+    var column: ColumnBuilder
+    var firstRecord: Int
+}
+
 /// Collects one field's values for one block and lays them out as a segment payload
 /// (FORMAT.md §5), choosing dictionary and delta encoding as the reference does (§6.6, §6.7).
 struct ColumnBuilder {
@@ -108,37 +114,6 @@ struct ColumnBuilder {
         }
     }
 
-    /// Appends the values of `other`, a column of the same field from a later chunk of the block
-    /// whose first record is record `recordOffset` here.
-    mutating func append(_ other: ColumnBuilder, recordOffset: Int) {
-        presence.appendZeros(recordOffset - presence.count)
-        presence.append(contentsOf: other.presence)
-        tags.append(contentsOf: other.tags)
-        bools.append(contentsOf: other.bools)
-        ints.append(contentsOf: other.ints)
-        intBytes += other.intBytes
-        decimals.append(contentsOf: other.decimals)
-        rawStrings.append(contentsOf: other.rawStrings)
-        stringCount += other.stringCount
-        objects.append(contentsOf: other.objects)
-        arrays.append(contentsOf: other.arrays)
-        guard dictionaryViable else { return }
-        guard other.dictionaryViable else {
-            dropDictionary()
-            return
-        }
-        var map: [Int32] = []
-        map.reserveCapacity(other.dictionary.count)
-        for i in 0 ..< other.dictionary.count {
-            map.append(Int32(other.dictionary.withEntry(i) { dictionary.intern($0).index }))
-        }
-        if dictionary.count > maxDictEntries {
-            dropDictionary()
-            return
-        }
-        for i in other.dictIndices { dictIndices.append(map[Int(i)]) }
-    }
-
     private mutating func dropDictionary() {
         dictionaryViable = false
         dictionary = ByteStringTable()
@@ -147,18 +122,45 @@ struct ColumnBuilder {
 
     /// The finished payload of a block of `records` records.
     func payload(records: Int) -> FieldPayload {
-        let useDictionary = dictionaryViable && stringCount > 0
-            && dictionary.count <= min(maxDictEntries, max(2, stringCount / 8))
-        let useDelta = ColumnBuilder.deltaPays(ints)
+        ColumnBuilder.payload(joining: [ColumnPart(column: self, firstRecord: 0)], records: records)
+    }
+
+    /// The payload of a block of `records` records whose values are those of `parts` in order:
+    /// the columns of one field from consecutive chunks of the block. Exactly the bytes one
+    /// column given every record would lay out, written straight from the parts.
+    static func payload(joining parts: [ColumnPart], records: Int) -> FieldPayload {
+        var presence = BitmapBuilder()
+        for part in parts {
+            presence.appendZeros(part.firstRecord - presence.count)
+            presence.append(contentsOf: part.column.presence)
+        }
+        let first = parts[0].column
+        var bools = first.bools
+        var tags = first.tags
+        var ints = first.ints
+        var size = first.size
+        var stringCount = first.stringCount
+        for part in parts.dropFirst() {
+            bools.append(contentsOf: part.column.bools)
+            tags.append(contentsOf: part.column.tags)
+            ints.append(contentsOf: part.column.ints)
+            size += part.column.size
+            stringCount += part.column.stringCount
+        }
+        let (dictionary, indexMaps) = joinedDictionary(parts)
+        let useDictionary = stringCount > 0
+            && dictionary.map { $0.count <= min(first.maxDictEntries, max(2, stringCount / 8)) } ?? false
+        let useDelta = deltaPays(ints)
+
         var out: [UInt8] = []
-        out.reserveCapacity(projectedSize(records: records) + 16)
+        out.reserveCapacity(size.projected(records: records) + 16)
         let presenceBytes = BitPacking.byteCount(bits: records)
         out.append(contentsOf: presence.bytes)
         out.append(contentsOf: repeatElement(0, count: presenceBytes - presence.bytes.count))
         let tagStart = out.count
         BitPacking.appendTags(tags, to: &out)
         let tagBytes = out.count - tagStart
-        if useDictionary {
+        if useDictionary, let dictionary {
             for i in 0 ..< dictionary.count {
                 let entry = dictionary.entry(i)
                 Varint.append(entry.count, to: &out)
@@ -175,20 +177,44 @@ struct ColumnBuilder {
         } else {
             for v in ints { Varint.append(Varint.zigzag(v), to: &out) }
         }
-        out.append(contentsOf: decimals)
+        for part in parts { out.append(contentsOf: part.column.decimals) }
         if useDictionary {
-            for i in dictIndices { Varint.append(Int(i), to: &out) }
+            for (part, map) in zip(parts, indexMaps) {
+                for i in part.column.dictIndices { Varint.append(Int(map[Int(i)]), to: &out) }
+            }
         } else {
-            out.append(contentsOf: rawStrings)
+            for part in parts { out.append(contentsOf: part.column.rawStrings) }
         }
-        out.append(contentsOf: objects)
-        out.append(contentsOf: arrays)
+        for part in parts { out.append(contentsOf: part.column.objects) }
+        for part in parts { out.append(contentsOf: part.column.arrays) }
         var flags: UInt64 = 0
         if useDictionary { flags |= FieldDirectoryEntry.dictionaryFlag }
         if useDelta { flags |= FieldDirectoryEntry.deltaFlag }
-        return FieldPayload(name: name, valueCountPresent: tags.count, encodingFlags: flags,
-                            dictEntryCount: useDictionary ? dictionary.count : 0,
+        return FieldPayload(name: first.name, valueCountPresent: tags.count, encodingFlags: flags,
+                            dictEntryCount: useDictionary ? dictionary!.count : 0,
                             presenceBytes: presenceBytes, tagBytes: tagBytes, bytes: out)
+    }
+
+    /// The parts' dictionaries as one (entries numbered in first-seen order) and, per part,
+    /// where its entries went; nil when a part gave up its dictionary or the joined one would
+    /// pass the entry cap.
+    private static func joinedDictionary(_ parts: [ColumnPart]) -> (ByteStringTable?, [[Int32]]) {
+        guard parts.allSatisfy({ $0.column.dictionaryViable }) else { return (nil, []) }
+        if parts.count == 1 {
+            let only = parts[0].column.dictionary
+            return (only, [Array(0 ..< Int32(only.count))])
+        }
+        var joined = ByteStringTable()
+        var maps: [[Int32]] = []
+        for part in parts {
+            let d = part.column.dictionary
+            var map: [Int32] = []
+            map.reserveCapacity(d.count)
+            for i in 0 ..< d.count { map.append(Int32(d.withEntry(i) { joined.intern($0).index })) }
+            if joined.count > part.column.maxDictEntries { return (nil, []) }
+            maps.append(map)
+        }
+        return (joined, maps)
     }
 
     /// FORMAT.md §6.7: at least two integers, strictly increasing, and a delta spread under half

@@ -3,22 +3,22 @@ import JACWire
 /// A block whose field payloads are still to be laid out, one field at a time, so that the
 /// fields of one large block are finished (and then compressed) on several threads.
 ///
-/// A block encoded in chunks keeps its chunks' columns: a field's payload joins that field's
-/// columns from every chunk, in order, which gives exactly the bytes of adding the records one by
-/// one. A block encoded record by record already has its payloads.
+/// A block encoded in chunks keeps its chunks' columns: a field's payload is laid out from that
+/// field's columns in every chunk, in order, which gives exactly the bytes of adding the records
+/// one by one. A block encoded record by record already has its payloads.
 public final class PendingBlock: @unchecked Sendable {
     public let recordCount: Int
     private let source: Source
 
     private enum Source {
         case payloads([FieldPayload])
-        case chunks([ColumnSet], fields: [JoinedField], maxDictEntries: Int)
+        case chunks([JoinedField])
     }
 
-    /// Where one field's values are: which column of which chunk, and the chunk's first record.
+    /// One field's columns in the chunks that have it.
     private struct JoinedField {
         var name: [UInt8]
-        var parts: [(chunk: Int, column: Int, firstRecord: Int)] = []
+        var parts: [ColumnPart] = []
         var size = ColumnSize()
     }
 
@@ -35,11 +35,11 @@ public final class PendingBlock: @unchecked Sendable {
         var fields: [JoinedField] = []
         var records = 0
         var estimate = 0
-        for (c, chunk) in chunks.enumerated() {
+        for chunk in chunks {
             for (i, column) in chunk.columns.enumerated() {
                 let index = chunk.names.withEntry(i) { names.intern($0).index }
                 if index == fields.count { fields.append(JoinedField(name: column.name)) }
-                fields[index].parts.append((c, i, records))
+                fields[index].parts.append(ColumnPart(column: column, firstRecord: records))
                 fields[index].size += column.size
             }
             records += chunk.recordCount
@@ -53,13 +53,13 @@ public final class PendingBlock: @unchecked Sendable {
             fields.sort { $0.name.lexicographicallyPrecedes($1.name) }
         }
         recordCount = records
-        source = .chunks(chunks, fields: fields, maxDictEntries: options.maxDictEntries)
+        source = .chunks(fields)
     }
 
     public var fieldCount: Int {
         switch source {
         case .payloads(let payloads): payloads.count
-        case .chunks(_, let fields, _): fields.count
+        case .chunks(let fields): fields.count
         }
     }
 
@@ -67,7 +67,7 @@ public final class PendingBlock: @unchecked Sendable {
     public func sizeHint(field f: Int) -> Int {
         switch source {
         case .payloads(let payloads): payloads[f].bytes.count
-        case .chunks(_, let fields, _): fields[f].size.projected(records: recordCount)
+        case .chunks(let fields): fields[f].size.projected(records: recordCount)
         }
     }
 
@@ -76,12 +76,8 @@ public final class PendingBlock: @unchecked Sendable {
         switch source {
         case .payloads(let payloads):
             return payloads[f]
-        case .chunks(let chunks, let fields, let maxDictEntries):
-            var column = ColumnBuilder(name: fields[f].name, maxDictEntries: maxDictEntries)
-            for part in fields[f].parts {
-                column.append(chunks[part.chunk].columns[part.column], recordOffset: part.firstRecord)
-            }
-            return column.payload(records: recordCount)
+        case .chunks(let fields):
+            return ColumnBuilder.payload(joining: fields[f].parts, records: recordCount)
         }
     }
 }
