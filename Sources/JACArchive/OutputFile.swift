@@ -44,7 +44,7 @@ public final class OutputFile {
         self.path = path
         temporary = temp
         sink = ByteSink(fd: fd, name: path)
-        TemporaryFiles.register(temp)
+        InterruptCleanup.register(temp)
     }
 
     /// True when bytes go straight to their destination (standard output, a device, a pipe),
@@ -71,10 +71,10 @@ public final class OutputFile {
         guard rename(temporary, path) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary)
-            TemporaryFiles.unregister(temporary)
+            InterruptCleanup.unregister(temporary)
             throw JACError(.io, "\(path): cannot rename into place: \(message)")
         }
-        TemporaryFiles.unregister(temporary)
+        InterruptCleanup.unregister(temporary)
     }
 
     /// Removes the temporary file; nothing appears at `path`.
@@ -89,20 +89,22 @@ public final class OutputFile {
         done = true
         close(sink.fd)
         unlink(temporary)
-        TemporaryFiles.unregister(temporary)
+        InterruptCleanup.unregister(temporary)
     }
 }
 
-/// Temporary output files to remove if the process is interrupted (SIGINT, SIGTERM, SIGHUP).
-public enum TemporaryFiles {
+/// What an interrupted process (SIGINT, SIGTERM, SIGHUP) must undo before it dies: temporary
+/// output files are removed, and a stream output that an archive was going to (standard output,
+/// a pipe) gets a tail every JAC reader rejects, so the part written cannot pass for a whole
+/// archive. A signal the parent set to be ignored (`nohup`, a background job) stays ignored.
+public enum InterruptCleanup {
     nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>?] = Array(repeating: nil, count: 8)
+    nonisolated(unsafe) private static var poisonFD: Int32 = -1
+    nonisolated(unsafe) private static var poison: UnsafeMutableRawBufferPointer?
     nonisolated(unsafe) private static var installed = false
 
     static func register(_ path: String) {
-        if !installed {
-            installed = true
-            for s in [SIGINT, SIGTERM, SIGHUP] { signal(s, TemporaryFiles.onSignal) }
-        }
+        install()
         if let i = paths.firstIndex(where: { $0 == nil }) { paths[i] = strdup(path) }
     }
 
@@ -114,8 +116,39 @@ public enum TemporaryFiles {
         }
     }
 
+    /// On a signal, `trailer` is written to `fd` before the process dies.
+    public static func poisonOnSignal(fd: Int32, trailer: [UInt8]) {
+        install()
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: trailer.count, alignment: 1)
+        bytes.copyBytes(from: trailer)
+        poison = bytes
+        poisonFD = fd
+    }
+
+    /// Installs the handler for the signals not ignored, and unblocks them: a mask inherited
+    /// from the parent (some process launchers block everything) would otherwise leave the
+    /// process deaf to Ctrl-C.
+    private static func install() {
+        guard !installed else { return }
+        installed = true
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for s in [SIGINT, SIGTERM, SIGHUP] {
+            let previous = signal(s, InterruptCleanup.onSignal)
+            if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(s, SIG_IGN)
+            } else {
+                sigaddset(&handled, s)
+            }
+        }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
+    }
+
     private static let onSignal: @convention(c) (Int32) -> Void = { sig in
-        for p in TemporaryFiles.paths { if let p { unlink(p) } }
+        for p in InterruptCleanup.paths { if let p { unlink(p) } }
+        if let poison = InterruptCleanup.poison, InterruptCleanup.poisonFD >= 0 {
+            _ = write(InterruptCleanup.poisonFD, poison.baseAddress, poison.count)
+        }
         signal(sig, SIG_DFL)
         raise(sig)
     }

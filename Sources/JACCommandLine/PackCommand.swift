@@ -30,6 +30,7 @@ struct PackCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = output.quiet
+        BrokenPipe.reportAsError()
         var options = PackOptions()
         options.split = try blocks.splitOptions(mode: try inputKind.mode)
         options.squeeze = try compression.squeezeOptions()
@@ -46,6 +47,7 @@ struct PackCommand: ParsableCommand {
         try Diagnostics.run { () throws(JACError) in
             let source = try ByteSource(path: input)
             let file = try OutputFile(path: outputPath, force: output.force)
+            Poison.arm(file)
             do throws(JACError) {
                 let summary = try Pack.run(source: source, sink: file.sink, options: options, threads: threads)
                 try file.commit()

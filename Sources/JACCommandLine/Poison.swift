@@ -8,6 +8,11 @@ import JACWire
 enum Poison {
     static let trailer: [UInt8] = BlockHeader.magic + [0xff, 0xff, 0xff, 0xff, 0x07]
 
+    /// Makes an interrupted run end `file` (when it is a stream) the same way.
+    static func arm(_ file: OutputFile) {
+        if file.isStream { InterruptCleanup.poisonOnSignal(fd: file.sink.fd, trailer: trailer) }
+    }
+
     static func abort(_ file: OutputFile) {
         if file.isStream {
             try? file.sink.write(trailer)

@@ -105,6 +105,7 @@ enum StageRunner {
     static func run(output: OutputOptions, binary: Bool, poison: Bool = false,
                     _ body: (ByteSink) throws(JACError) -> String) throws {
         Diagnostics.quiet = output.quiet
+        BrokenPipe.reportAsError()
         if binary && (output.output ?? "-") == "-" && isatty(1) != 0 {
             Diagnostics.error("refusing to write binary data to a terminal (use -o FILE or a pipe)")
             throw ExitCode(2)
@@ -112,6 +113,7 @@ enum StageRunner {
         let start = Date()
         try Diagnostics.run { () throws(JACError) in
             let file = try OutputFile(path: output.output, force: output.force)
+            if poison { Poison.arm(file) }
             do throws(JACError) {
                 let summary = try body(file.sink)
                 try file.commit()
