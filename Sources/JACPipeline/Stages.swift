@@ -143,7 +143,10 @@ public enum AssembleStage {
         let name = frames.source.name
         let writer = try open(try frames.readHeader(expecting: .compressed))
         let decoder = BlockDecoder()
-        var pending: [Int: [EncodedBlock?]] = [:]
+        // Per raw block: its part count and the parts received so far (held by what arrived,
+        // never by what a frame claims).
+        var pending: [Int: (parts: Int, received: [Int: EncodedBlock])] = [:]
+        var held = 0
         var next = 0
         var records = 0
         while let frame = try frames.next() {
@@ -153,23 +156,26 @@ public enum AssembleStage {
                 guard frame.sequence >= next else {
                     throw JACError(.frame, "\(name): block \(frame.sequence) arrived twice")
                 }
-                var slots = pending[frame.sequence] ?? Array(repeating: nil, count: parts)
-                guard slots.count == parts, slots[part] == nil else {
+                var entry = pending[frame.sequence] ?? (parts, [:])
+                guard entry.parts == parts, entry.received[part] == nil else {
                     throw JACError(.frame, "\(name): block \(frame.sequence) part \(part) of \(parts) conflicts with an earlier frame")
                 }
-                slots[part] = block
-                pending[frame.sequence] = slots
-                guard pending.count <= maxPendingBlocks else {
-                    throw JACError(.frame, "\(name): block \(next) is missing while \(pending.count) later blocks wait")
+                entry.received[part] = block
+                pending[frame.sequence] = entry
+                held += 1
+                guard held <= maxPendingBlocks else {
+                    throw JACError(.frame, "\(name): block \(next) is missing while \(held) later blocks wait")
                 }
-                while let ready = pending[next], ready.allSatisfy({ $0 != nil }) {
-                    for block in ready {
+                while let ready = pending[next], ready.received.count == ready.parts {
+                    for part in 0 ..< ready.parts {
+                        let block = ready.received[part]!
                         try JACError.locating("\(name): block \(next)") { () throws(JACError) in
-                            try checkBlock(block!, decoder: decoder)
+                            try checkBlock(block, decoder: decoder)
                         }
-                        try writer.append(block!)
-                        records += block!.recordCount
+                        try writer.append(block)
+                        records += block.recordCount
                     }
+                    held -= ready.parts
                     pending[next] = nil
                     next += 1
                 }

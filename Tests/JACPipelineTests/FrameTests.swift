@@ -1,3 +1,4 @@
+import Foundation
 import JACArchive
 import JACPipeline
 import JACTestSupport
@@ -94,5 +95,38 @@ struct FrameTests {
         var short = stream
         short.removeSubrange(frames[frames.count - 2])
         #expect(try squeezeError(short).contains("stream ends inside raw block 3"))
+    }
+
+    /// Block frames that claim a million parts each: jac-assemble holds what arrived, not what
+    /// the frames claim (it used to reserve a slot per claimed part: gigabytes for this stream).
+    @Test func assembleHoldsOnlyWhatArrives() throws {
+        let h = try StageHarness()
+        let squeezed = try h.squeeze(try rawStream(), SqueezeOptions(), threads: 1)
+        let header = Array(squeezed[try frameRanges(squeezed)[0]])
+        let stream = try h.output { (sink) throws(JACError) in
+            let writer = try FrameWriter(sink: sink)
+            try sink.write(header)
+            for sequence in 1 ... 64 {
+                var payload: [UInt8] = []
+                for v in [0, 1 << 20, 1] { Varint.append(v, to: &payload) }
+                payload += Array("BLK1".utf8)
+                try writer.write(.block, sequence: sequence, payload: payload)
+            }
+            try writer.writeEnd(rawBlocks: 65, records: 64)
+        }
+        let before = Self.peakResidentBytes()
+        do {
+            _ = try h.assemble([stream])
+            Issue.record("jac-assemble accepted a stream without block 0")
+        } catch let error as JACError {
+            #expect(error.message.contains("end frame counts 65 blocks and 64 records, the stream had 0 complete blocks"), "\(error.message)")
+        }
+        #expect(Self.peakResidentBytes() - before < 512 << 20, "64 claimed million-part blocks took over 512 MiB")
+    }
+
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
     }
 }
