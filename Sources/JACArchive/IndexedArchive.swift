@@ -25,6 +25,9 @@ public final class IndexedArchive: @unchecked Sendable {
     public private(set) var indexProblem: String?
     /// Where the index footer starts (the end of the block area), or the file size without one.
     public private(set) var dataEnd: Int
+    /// Set when `init` succeeds: only then does `deinit` close `fd`. Swift runs `deinit` when an
+    /// `init` throws after setting every property, and `open` closes `fd` on failure itself.
+    private var ownsDescriptor = false
 
     /// Opens `path` when it is a regular file; nil for standard input ("-"), pipes and devices,
     /// which callers read as a stream instead.
@@ -70,9 +73,10 @@ public final class IndexedArchive: @unchecked Sendable {
         } else {
             indexed = true
         }
+        ownsDescriptor = true
     }
 
-    deinit { close(fd) }
+    deinit { if ownsDescriptor { close(fd) } }
 
     public var segmentLimit: Int { header.segmentMaxBytes ?? Limits.defaultSegmentMaxBytes }
 

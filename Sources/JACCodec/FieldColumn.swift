@@ -1,13 +1,19 @@
 import JACJSON
 import JACWire
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One decoded field segment: the payload checked part by part (FORMAT.md §9.3) and indexed so
 /// records can be rebuilt by walking it once. Nothing is copied out of the payload except
-/// integers; other values are offsets into it.
+/// integers; other values are offsets into it. Nested JSON stored in another form than ours
+/// (whitespace, other escapes: valid, but a line break would split an NDJSON record) is
+/// minified once here and appended after the segment's bytes, so it prints as one line.
 public struct FieldColumn {
     public let entry: FieldDirectoryEntry
     public let recordCount: Int
-    public let payload: [UInt8]
+    public private(set) var payload: [UInt8]
     private(set) var tagStart = 0
     private(set) var boolStart = 0
     private(set) var ints: [Int64] = []
@@ -24,10 +30,13 @@ public struct FieldColumn {
         self.entry = entry
         self.recordCount = recordCount
         self.payload = payload
-        try payload.withBytes { (p) throws(JACError) in try index(p) }
+        let rewritten = try payload.withBytes { (p) throws(JACError) in try index(p) }
+        self.payload.append(contentsOf: rewritten)
     }
 
-    private mutating func index(_ p: UnsafeRawBufferPointer) throws(JACError) {
+    /// Indexes the payload; returns the minified form of nested values stored otherwise, which
+    /// their ranges point to (just past the payload's end).
+    private mutating func index(_ p: UnsafeRawBufferPointer) throws(JACError) -> [UInt8] {
         let present = entry.valueCountPresent
         guard entry.presenceBytes == BitPacking.byteCount(bits: recordCount),
               entry.tagBytes == BitPacking.byteCount(bits: 3 * present) else {
@@ -97,24 +106,31 @@ public struct FieldColumn {
                 strings.append(try readText(&r, what: "string"))
             }
         }
-        var scratch: [UInt8] = []
+        var rewritten: [UInt8] = []
         for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
             for _ in 0 ..< count {
-                let range = try readText(&r, what: list == 0 ? "object" : "array")
+                var range = try readText(&r, what: list == 0 ? "object" : "array")
                 let text = UnsafeRawBufferPointer(rebasing: p[range])
                 guard text.first == open else {
                     throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
                 }
-                scratch.removeAll(keepingCapacity: true)
+                let start = rewritten.count
                 do throws(JACError) {
-                    try RecordParser.minify(text, into: &scratch)
+                    try RecordParser.minify(text, into: &rewritten)
                 } catch {
                     throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
+                }
+                let minified = rewritten.count - start
+                if minified == text.count && rewritten.withUnsafeBytes({ memcmp($0.baseAddress! + start, text.baseAddress!, minified) }) == 0 {
+                    rewritten.removeSubrange(start...)
+                } else {
+                    range = p.count + start ..< p.count + rewritten.count
                 }
                 if list == 0 { objects.append(range) } else { arrays.append(range) }
             }
         }
         guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
+        return rewritten
     }
 
     private func readText(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {

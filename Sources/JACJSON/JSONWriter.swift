@@ -54,9 +54,14 @@ public enum JSONWriter {
     /// naturally (`2.50`, `0.001`, `1.5e-7`, `1e5`) and parses back (by `RecordParser`) to the
     /// same digits and exponent when `digits` (ASCII, non-empty) has no leading zeros. With
     /// exponent 0 it is the plain integer, which parses back as an int if it fits Int64.
-    public static func appendDecimal(negative: Bool, digits: UnsafeRawBufferPointer, exponent: Int32,
+    /// Leading zeros (our writer never stores them, but an archive may hold them) are dropped,
+    /// since JSON does not allow them: the text keeps the value.
+    public static func appendDecimal(negative: Bool, digits stored: UnsafeRawBufferPointer, exponent: Int32,
                                      to out: inout [UInt8]) {
-        precondition(!digits.isEmpty, "a decimal needs at least one digit")
+        precondition(!stored.isEmpty, "a decimal needs at least one digit")
+        var zeros = 0
+        while zeros + 1 < stored.count && stored[zeros] == 0x30 { zeros += 1 }
+        let digits = zeros == 0 ? stored : UnsafeRawBufferPointer(rebasing: stored[zeros...])
         let n = digits.count
         let e = Int(exponent)
         out.reserveCapacity(out.count + n + 16)

@@ -67,6 +67,18 @@ import Testing
         #expect(decimal(false, "1", Int32.min) == "1e-2147483648")
     }
 
+    /// Leading zeros, which an archive may hold though our encoder never stores them, are
+    /// dropped: JSON allows none (the archive fuzz target caught `jac unpack` printing `02e5`).
+    @Test func decimalLeadingZeros() {
+        #expect(decimal(false, "02", 5) == "2e5")
+        #expect(decimal(false, "0012", 0) == "12")
+        #expect(decimal(false, "000", 0) == "0")
+        #expect(decimal(true, "00", -1) == "-0.0")
+        #expect(decimal(false, "005", -1) == "0.5")
+        #expect(decimal(false, "0015", -1) == "1.5")
+        #expect(decimal(false, "0001", -9) == "1e-9")
+    }
+
     /// Rendering then parsing gives back the same sign, digits and exponent (as a decimal, or as
     /// an int only for exponent 0 with a value that fits Int64).
     @Test func decimalRoundTrip() throws {

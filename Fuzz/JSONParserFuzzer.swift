@@ -1,0 +1,174 @@
+// libFuzzer target: the JSON side. The input is JSON text (seeds: the NDJSON and JSON-array
+// inputs in ../shared/vectors). It is cut into records by jac-split's `Splitter` (its record
+// scanner) at two read sizes, which must cut it the same way; each record is parsed by
+// `RecordParser`, written back with `JSONWriter` and parsed again (same fields), minified
+// (idempotently), and encoded into a block and decoded again (same records). The whole input is
+// also given to the parser as one record, to the minifier as one value, and to the UTF-8
+// validator (which must agree with the standard library's). A `JACError` is the expected answer
+// to invalid JSON; a crash, a trap, a hang, unbounded memory, or a round trip that changes a
+// value is a finding.
+import JACCodec
+import JACJSON
+import JACPipeline
+import JACWire
+
+nonisolated(unsafe) private let input = ScratchFile("json")
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = [UInt8](fuzzInput: data, size)
+    input.store(bytes)
+
+    bytes.withUnsafeBytes { p in
+        if UTF8Validator.isValidUTF8(p) != (String(validating: p, as: UTF8.self) != nil) {
+            finding("UTF8Validator and the standard library disagree")
+        }
+        var parser = RecordParser()
+        _ = try? parser.parse(p, line: 1, column: 1)
+        var minified: [UInt8] = []
+        if (try? RecordParser.minify(p, into: &minified)) != nil {
+            checkMinified(minified, of: p)
+        }
+        if p.count <= 4096, UTF8Validator.isValidUTF8(p) { checkString(p) }
+    }
+
+    // `jac-split`: the cut must not depend on how the input arrives (in one read, or 61 bytes
+    // at a time).
+    let cut = split(mode: .auto, chunkSize: size + 1)
+    let cutSmall = split(mode: .auto, chunkSize: 61)
+    switch (cut, cutSmall) {
+    case (.success(let a), .success(let b)):
+        if a.chunks != b.chunks { finding("the splitter cuts differently when the input arrives in small reads") }
+    case (.failure(let a), .failure(let b)):
+        if a != b { finding("the splitter fails differently with small reads: \(a) / \(b)") }
+    default:
+        finding("the splitter succeeds with one read size and fails with another")
+    }
+    // The other container mode than the one detected.
+    if case .success(let a) = cut {
+        _ = split(mode: a.mode == .jsonArray ? .ndjson : .jsonArray, chunkSize: size + 1)
+    }
+
+    guard case .success(let split) = cut else { return 0 }
+    var block: [RawChunk] = []
+    for chunk in split.chunks {
+        chunk.text.withUnsafeBytes { text in
+            for r in 0 ..< chunk.recordCount {
+                checkRecord(UnsafeRawBufferPointer(rebasing: text[chunk.range(of: r)]))
+            }
+        }
+        block.append(chunk)
+        if chunk.isLast {
+            RoundTrip.check(block, variant: chunk.block)
+            block = []
+        }
+    }
+    return 0
+}
+
+/// `jac-split`'s chunks of raw blocks (small ones, so that blocks and chunks get cut).
+private func split(mode: InputMode, chunkSize: Int) -> Result<(mode: InputMode, chunks: [RawChunk]), JACError> {
+    var options = SplitOptions()
+    options.mode = mode
+    options.blockRecords = 16
+    options.chunkBytes = 300
+    let splitter = Splitter(source: input.source(chunkSize: chunkSize), options: options)
+    do throws(JACError) {
+        let detected = try splitter.detectMode()
+        var chunks: [RawChunk] = []
+        while let chunk = try splitter.next() { chunks.append(chunk) }
+        return .success((detected, chunks))
+    } catch {
+        return .failure(error)
+    }
+}
+
+/// Minified text is canonical: minifying it again changes nothing, and it equals the original.
+private func checkMinified(_ minified: [UInt8], of text: UnsafeRawBufferPointer) {
+    var again: [UInt8] = []
+    do throws(JACError) {
+        try minified.withBytes { (p) throws(JACError) in try RecordParser.minify(p, into: &again) }
+        guard again == minified else { finding("minifying minified JSON changes it") }
+        guard try minified.withBytes({ (p) throws(JACError) in try JSONEquivalence.equal(p, text) }) else {
+            finding("minified JSON is not equivalent to its source")
+        }
+    } catch {
+        finding("minified JSON does not parse: \(error)")
+    }
+}
+
+/// Any valid UTF-8 written as a JSON string by `JSONWriter` parses back to the same bytes.
+private func checkString(_ bytes: UnsafeRawBufferPointer) {
+    var record: [UInt8] = Array("{\"s\":".utf8)
+    JSONWriter.appendString(bytes, to: &record)
+    record.append(0x7D)
+    var parser = RecordParser()
+    do throws(JACError) {
+        try record.withBytes { (p) throws(JACError) in try parser.parse(p, line: 1, column: 1) }
+    } catch {
+        finding("a string JSONWriter wrote does not parse: \(error)")
+    }
+    guard parser.fields.count == 1, parser.fields[0].kind == .string,
+          parser.scratch[parser.fields[0].payload].elementsEqual(bytes) else {
+        finding("a string JSONWriter wrote parses to other bytes")
+    }
+}
+
+/// One record from the splitter: parsed, written back with `JSONWriter`, parsed again.
+private func checkRecord(_ record: UnsafeRawBufferPointer) {
+    var parser = RecordParser()
+    guard (try? parser.parse(record, line: 1, column: 1)) != nil else { return }
+    var minified: [UInt8] = []
+    if (try? RecordParser.minify(record, into: &minified)) != nil {
+        checkMinified(minified, of: record)
+    } else {
+        finding("a record the parser accepts does not minify")
+    }
+    let scratch = parser.scratch
+    var rebuilt: [UInt8] = [0x7B]
+    scratch.withUnsafeBytes { s in
+        for (i, f) in parser.fields.enumerated() {
+            if i > 0 { rebuilt.append(0x2C) }
+            JSONWriter.appendString(UnsafeRawBufferPointer(rebasing: s[f.key]), to: &rebuilt)
+            rebuilt.append(0x3A)
+            switch f.kind {
+            case .null: rebuilt += Array("null".utf8)
+            case .bool: rebuilt += Array((f.bool ? "true" : "false").utf8)
+            case .int: JSONWriter.appendInt(f.int, to: &rebuilt)
+            case .decimal:
+                JSONWriter.appendDecimal(negative: f.negative, digits: UnsafeRawBufferPointer(rebasing: s[f.payload]),
+                                         exponent: f.exponent, to: &rebuilt)
+            case .string: JSONWriter.appendString(UnsafeRawBufferPointer(rebasing: s[f.payload]), to: &rebuilt)
+            case .object, .array: rebuilt += scratch[f.payload]
+            }
+        }
+    }
+    rebuilt.append(0x7D)
+    var again = RecordParser()
+    do throws(JACError) {
+        try rebuilt.withBytes { (p) throws(JACError) in try again.parse(p, line: 1, column: 1) }
+    } catch {
+        finding("a record written back by JSONWriter does not parse: \(error)")
+    }
+    guard again.fields.count == parser.fields.count else { finding("a record written back has other fields") }
+    for (a, b) in zip(parser.fields, again.fields) {
+        guard scratch[a.key] == again.scratch[b.key] else { finding("a key changed in the round trip") }
+        let same: Bool
+        switch (a.kind, b.kind) {
+        case (.null, .null): same = true
+        case (.bool, .bool): same = a.bool == b.bool
+        case (.string, .string), (.object, .object), (.array, .array): same = scratch[a.payload] == again.scratch[b.payload]
+        case (.int, .int), (.int, .decimal), (.decimal, .int), (.decimal, .decimal):
+            same = number(a, scratch) == number(b, again.scratch)
+        default: same = false
+        }
+        guard same else { finding("a value of kind \(a.kind) changed in the round trip") }
+    }
+}
+
+private func number(_ f: JSONField, _ scratch: [UInt8]) -> JSONEquivalence.ExactNumber {
+    if f.kind == .int {
+        return JSONEquivalence.ExactNumber(negative: f.int < 0, digits: String(f.int.magnitude).utf8, exponent: 0)
+    }
+    return JSONEquivalence.ExactNumber(negative: f.negative, digits: scratch[f.payload], exponent: Int(f.exponent))
+}
