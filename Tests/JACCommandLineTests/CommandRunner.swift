@@ -47,8 +47,8 @@ final class Workspace {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: path)
         let out = file(".stdout"), err = file(".stderr")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: out))
+        try Data().write(to: URL(fileURLWithPath: err))
         process.standardInput = try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: file($0))) }
             ?? FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))

@@ -14,8 +14,8 @@ extension Workspace {
         env["PATH"] = binDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         process.environment = env
         let out = file(".sh-stdout"), err = file(".sh-stderr")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: out))
+        try Data().write(to: URL(fileURLWithPath: err))
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
