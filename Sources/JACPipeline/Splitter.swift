@@ -33,6 +33,7 @@ public final class Splitter: @unchecked Sendable {
     private var blockRecords = 0
     private var blockBytes = 0
     private var done = false
+    private var failure: JACError?
     public private(set) var recordCount = 0
     public private(set) var bytesRead = 0
 
@@ -47,14 +48,29 @@ public final class Splitter: @unchecked Sendable {
 
     /// Reads until the container kind is known (or the input ends), for the file header.
     public func detectMode() throws(JACError) -> InputMode {
-        while scanner.detectedMode == nil && !done { try advance() }
-        return scanner.detectedMode ?? .ndjson
+        while scanner.detectedMode == nil && !done && failure == nil { advanceUntilFailure() }
+        if let mode = scanner.detectedMode { return mode }
+        if let failure { throw failure }
+        return .ndjson
     }
 
-    /// The next chunk, or nil at the end of the input.
+    /// The next chunk, or nil at the end of the input. Bad input is thrown only after the
+    /// records before it went out (in a chunk not marked last), so that an earlier record's
+    /// error, found by the encoder, can still be the one reported.
     public func next() throws(JACError) -> RawChunk? {
-        while ready.isEmpty && !done { try advance() }
-        return ready.isEmpty ? nil : ready.removeFirst()
+        while ready.isEmpty && !done && failure == nil { advanceUntilFailure() }
+        if !ready.isEmpty { return ready.removeFirst() }
+        if let failure { throw failure }
+        return nil
+    }
+
+    private func advanceUntilFailure() {
+        do throws(JACError) {
+            try advance()
+        } catch {
+            failure = error
+            if current.recordCount > 0 { ready.append(current) }
+        }
     }
 
     private func advance() throws(JACError) {

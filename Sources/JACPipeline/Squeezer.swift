@@ -22,7 +22,8 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// order and one large block keeps every thread busy in both phases. At most `maxInFlight` raw
 /// blocks are held at once (the reader waits), which bounds memory by block size x threads.
 /// Each block's bytes depend only on its records and the options, never on the thread that
-/// made them or on timing.
+/// made them or on timing; so does the error reported for bad input: the one earliest in the
+/// input (errors wait for their block's turn, like results).
 public final class Squeezer: @unchecked Sendable {
     public let options: SqueezeOptions
     public let threads: Int
@@ -33,7 +34,7 @@ public final class Squeezer: @unchecked Sendable {
     private var encodeHead = 0
     private var fieldQueue: [(job: Job, block: Int, field: Int)] = []
     private var fieldHead = 0
-    private var results: [Int: [EncodedBlock]] = [:]
+    private var results: [Int: Result<[EncodedBlock], JACError>] = [:]
     private var inFlight = 0
     private var inputDone = false
     private var readerStopped = false
@@ -48,6 +49,10 @@ public final class Squeezer: @unchecked Sendable {
         var columns: [ColumnSet?] = []
         var hasLastChunk = false
         var chunksToEncode = 0
+        /// The earliest error in the block's input: a chunk that failed to encode (by chunk
+        /// index), else the input failing after the chunks read.
+        var chunkError: (chunk: Int, error: JACError)?
+        var readError: JACError?
         var blocks: [PendingBlock] = []
         var payloads: [[FieldPayload?]] = []
         var segments: [[[UInt8]]] = []
@@ -82,9 +87,13 @@ public final class Squeezer: @unchecked Sendable {
         var next = 0
         lock.lock()
         while failure == nil {
-            if let blocks = results.removeValue(forKey: next) {
+            if let result = results.removeValue(forKey: next) {
                 inFlight -= 1
                 lock.broadcast()
+                guard case .success(let blocks) = result else {
+                    if case .failure(let error) = result { failure = error }
+                    break
+                }
                 lock.unlock()
                 var outputError: JACError?
                 do throws(JACError) {
@@ -129,7 +138,16 @@ public final class Squeezer: @unchecked Sendable {
             lock.lock()
             switch result {
             case .failure(let error):
-                failure = failure ?? error
+                // In input order, this comes after the chunks read so far.
+                if let job, !job.hasLastChunk {
+                    job.readError = error
+                    job.hasLastChunk = true
+                    if job.chunksToEncode == 0 { settle(job, with: job.chunkError?.error ?? error) }
+                } else {
+                    results[(job?.sequence ?? -1) + 1] = .failure(error)
+                    inFlight += 1
+                }
+                inputDone = true
             case .success(nil):
                 if job != nil && !job!.hasLastChunk { failure = failure ?? JACError(.bug, "input ends inside a block") }
                 inputDone = true
@@ -179,7 +197,8 @@ public final class Squeezer: @unchecked Sendable {
                 let (job, chunk) = encodeQueue[encodeHead]
                 encodeHead += 1
                 trimQueues()
-                result = encode(chunk: chunk, of: job, encoder: encoder)
+                encode(chunk: chunk, of: job, encoder: encoder)
+                continue
             } else if inputDone && inFlight == 0 {
                 return
             } else {
@@ -193,34 +212,53 @@ public final class Squeezer: @unchecked Sendable {
         }
     }
 
-    /// Encodes one chunk; the last one of its block joins the block (called with the lock held,
-    /// works without it).
-    private func encode(chunk c: Int, of job: Job, encoder: BlockEncoder) -> Result<Void, JACError> {
+    /// Encodes one chunk; the last one of its block to finish settles the block (called with
+    /// the lock held, works without it).
+    private func encode(chunk c: Int, of job: Job, encoder: BlockEncoder) {
         let chunk = job.chunks[c]
         lock.unlock()
-        defer { lock.lock() }
+        let result: Result<ColumnSet, JACError>
         do throws(JACError) {
-            let columns = try encoder.encodeChunk(chunk)
-            lock.lock()
-            job.columns[c] = columns
-            job.chunksToEncode -= 1
-            let joinNow = job.chunksToEncode == 0 && job.hasLastChunk
-            let (chunks, all) = joinNow ? (job.chunks, job.columns.map { $0! }) : ([], [])
-            if joinNow {
-                job.chunks = []
-                job.columns = []
-            }
-            lock.unlock()
-            if joinNow {
-                let blocks = try encoder.merge(all, of: chunks)
-                lock.lock()
-                schedule(job, blocks: blocks)
-                lock.unlock()
-            }
-            return .success(())
+            result = .success(try encoder.encodeChunk(chunk))
         } catch {
-            return .failure(error)
+            result = .failure(error)
         }
+        lock.lock()
+        switch result {
+        case .success(let columns): job.columns[c] = columns
+        case .failure(let error):
+            if job.chunkError.map({ c < $0.chunk }) ?? true { job.chunkError = (c, error) }
+        }
+        job.chunksToEncode -= 1
+        guard job.chunksToEncode == 0 && job.hasLastChunk else { return }
+        if let error = job.chunkError?.error ?? job.readError {
+            settle(job, with: error)
+            return
+        }
+        let (chunks, all) = (job.chunks, job.columns.map { $0! })
+        job.chunks = []
+        job.columns = []
+        lock.unlock()
+        let merged: Result<[PendingBlock], JACError>
+        do throws(JACError) {
+            merged = .success(try encoder.merge(all, of: chunks))
+        } catch {
+            merged = .failure(error)
+        }
+        lock.lock()
+        switch merged {
+        case .success(let blocks): schedule(job, blocks: blocks)
+        case .failure(let error): settle(job, with: error)
+        }
+    }
+
+    /// A block whose input failed: its error waits for the block's turn in the output (called
+    /// with the lock held).
+    private func settle(_ job: Job, with error: JACError) {
+        job.chunks = []
+        job.columns = []
+        results[job.sequence] = .failure(error)
+        lock.broadcast()
     }
 
     /// Lays out and compresses one field of a pending block (called with the lock held, works
@@ -274,7 +312,7 @@ public final class Squeezer: @unchecked Sendable {
         job.blocks = []
         job.payloads = []
         job.segments = []
-        results[job.sequence] = blocks
+        results[job.sequence] = .success(blocks)
         lock.broadcast()
     }
 

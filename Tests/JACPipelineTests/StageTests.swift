@@ -44,6 +44,38 @@ struct StageTests {
         #expect(firstDifference(actualText: try h.unpack(reference), expectedText: input) == nil)
     }
 
+    /// Bad records in several chunks and blocks: pack at any -j names the one earliest in the
+    /// input (errors wait for their block's turn), never whichever a thread met first, even
+    /// when the splitter reads past it to a broken record. (In the pipeline, jac-split reports
+    /// the broken record and jac-squeeze the earliest bad value before it.)
+    @Test(arguments: [(true, "line 701, column 1: duplicate key"), (false, "line 2501, column")])
+    func theEarliestBadRecordIsReported(withDuplicate: Bool, expected: String) throws {
+        let h = try StageHarness()
+        var lines = String(decoding: sampleRecords(3000), as: UTF8.self).split(separator: "\n").map(String.init)
+        if withDuplicate { lines[700] = #"{"a":1,"a":2}"# }
+        lines[2500] = #"{"a":01}"#
+        lines[2900] = #"{"a":1}}"#
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        var options = Self.options(blockRecords: 1000)
+        options.split.chunkBytes = 2000
+        func message(_ run: () throws -> [UInt8]) -> String {
+            do {
+                _ = try run()
+                return "no error"
+            } catch let error as JACError {
+                return error.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        for _ in 0 ..< 3 {
+            for threads in [1, 2, 8] {
+                let got = message { try h.pack(input, options, threads: threads) }
+                #expect(got.contains(expected), "pack -j\(threads): \(got)")
+            }
+        }
+    }
+
     @Test func blockBytesCapCutsBlocks() throws {
         let h = try StageHarness()
         let archive = try h.pack(sampleRecords(500), Self.options(blockBytes: 4096), threads: 2)
