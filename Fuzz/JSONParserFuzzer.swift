@@ -97,17 +97,23 @@ private func checkMinified(_ minified: [UInt8], of text: UnsafeRawBufferPointer)
     }
 }
 
+/// `record` parsed; a finding when it does not parse (it was written by our own code).
+private func parsed(_ record: [UInt8], _ what: String) -> RecordParser {
+    var parser = RecordParser()
+    do throws(JACError) {
+        try record.withBytes { (p) throws(JACError) in try parser.parse(p, line: 1, column: 1) }
+    } catch {
+        finding("\(what) does not parse: \(error)")
+    }
+    return parser
+}
+
 /// Any valid UTF-8 written as a JSON string by `JSONWriter` parses back to the same bytes.
 private func checkString(_ bytes: UnsafeRawBufferPointer) {
     var record: [UInt8] = Array("{\"s\":".utf8)
     JSONWriter.appendString(bytes, to: &record)
     record.append(0x7D)
-    var parser = RecordParser()
-    do throws(JACError) {
-        try record.withBytes { (p) throws(JACError) in try parser.parse(p, line: 1, column: 1) }
-    } catch {
-        finding("a string JSONWriter wrote does not parse: \(error)")
-    }
+    let parser = parsed(record, "a string JSONWriter wrote")
     guard parser.fields.count == 1, parser.fields[0].kind == .string,
           parser.scratch[parser.fields[0].payload].elementsEqual(bytes) else {
         finding("a string JSONWriter wrote parses to other bytes")
@@ -144,12 +150,7 @@ private func checkRecord(_ record: UnsafeRawBufferPointer) {
         }
     }
     rebuilt.append(0x7D)
-    var again = RecordParser()
-    do throws(JACError) {
-        try rebuilt.withBytes { (p) throws(JACError) in try again.parse(p, line: 1, column: 1) }
-    } catch {
-        finding("a record written back by JSONWriter does not parse: \(error)")
-    }
+    let again = parsed(rebuilt, "a record written back by JSONWriter")
     guard again.fields.count == parser.fields.count else { finding("a record written back has other fields") }
     for (a, b) in zip(parser.fields, again.fields) {
         guard scratch[a.key] == again.scratch[b.key] else { finding("a key changed in the round trip") }

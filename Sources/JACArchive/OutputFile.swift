@@ -55,10 +55,7 @@ public final class OutputFile {
     public func commit() throws(JACError) {
         try sink.flush()
         guard let temporary, let path, !done else {
-            if path != nil, !done {
-                done = true
-                close(sink.fd)
-            }
+            closeStream()
             return
         }
         done = true
@@ -80,16 +77,20 @@ public final class OutputFile {
     /// Removes the temporary file; nothing appears at `path`.
     public func abort() {
         guard let temporary, !done else {
-            if path != nil, !done {
-                done = true
-                close(sink.fd)
-            }
+            closeStream()
             return
         }
         done = true
         close(sink.fd)
         unlink(temporary)
         InterruptCleanup.unregister(temporary)
+    }
+
+    /// Closes a device or FIFO opened for `-o` (standard output stays open).
+    private func closeStream() {
+        guard path != nil, !done else { return }
+        done = true
+        close(sink.fd)
     }
 }
 

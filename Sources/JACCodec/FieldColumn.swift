@@ -121,7 +121,9 @@ public struct FieldColumn {
                     throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
                 }
                 let minified = rewritten.count - start
-                if minified == text.count && rewritten.withUnsafeBytes({ memcmp($0.baseAddress! + start, text.baseAddress!, minified) }) == 0 {
+                let same = minified == text.count
+                    && rewritten.withUnsafeBytes { memcmp($0.baseAddress! + start, text.baseAddress!, minified) } == 0
+                if same {
                     rewritten.removeSubrange(start...)
                 } else {
                     range = p.count + start ..< p.count + rewritten.count

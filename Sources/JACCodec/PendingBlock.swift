@@ -17,9 +17,10 @@ public final class PendingBlock: @unchecked Sendable {
 
     /// One field's columns in the chunks that have it.
     private struct JoinedField {
-        var name: [UInt8]
-        var parts: [ColumnPart] = []
+        var parts: [ColumnPart]
         var size = ColumnSize()
+
+        var name: [UInt8] { parts[0].column.name }
     }
 
     public init(_ payloads: BlockPayloads) {
@@ -38,8 +39,12 @@ public final class PendingBlock: @unchecked Sendable {
         for chunk in chunks {
             for (i, column) in chunk.columns.enumerated() {
                 let index = chunk.names.withEntry(i) { names.intern($0).index }
-                if index == fields.count { fields.append(JoinedField(name: column.name)) }
-                fields[index].parts.append(ColumnPart(column: column, firstRecord: records))
+                let part = ColumnPart(column: column, firstRecord: records)
+                if index == fields.count {
+                    fields.append(JoinedField(parts: [part]))
+                } else {
+                    fields[index].parts.append(part)
+                }
                 fields[index].size += column.size
             }
             records += chunk.recordCount

@@ -20,9 +20,10 @@ public struct SplitOptions: Equatable, Sendable {
     public init() {}
 }
 
-/// The `jac-split` stage: reads JSON text and returns the chunks of raw blocks of whole records,
-/// one at a time, in order. It only finds record boundaries (`RecordScanner`); parsing happens in the
-/// encoder. Memory is one block plus the read buffer. Used by one thread at a time.
+/// The `jac-split` stage: reads JSON text and returns the chunks of raw blocks of whole
+/// records, one at a time, in order. It only finds record boundaries (`RecordScanner`); parsing
+/// happens in the encoder. Memory is about one chunk plus the read buffer. Used by one thread
+/// at a time.
 public final class Splitter: @unchecked Sendable {
     public let options: SplitOptions
     private let source: ByteSource

@@ -90,9 +90,12 @@ public final class Squeezer: @unchecked Sendable {
             if let result = results.removeValue(forKey: next) {
                 inFlight -= 1
                 lock.broadcast()
-                guard case .success(let blocks) = result else {
-                    if case .failure(let error) = result { failure = error }
-                    break
+                let blocks: [EncodedBlock]
+                switch result {
+                case .success(let finished): blocks = finished
+                case .failure(let error):
+                    failure = error
+                    continue
                 }
                 lock.unlock()
                 var outputError: JACError?
@@ -192,7 +195,7 @@ public final class Squeezer: @unchecked Sendable {
                 let (job, block, field) = fieldQueue[fieldHead]
                 fieldHead += 1
                 trimQueues()
-                result = finish(field: field, of: job.blocks[block], job: job, block: block, compressor: compressor)
+                result = finish(field: field, block: block, of: job, compressor: compressor)
             } else if encodeHead < encodeQueue.count {
                 let (job, chunk) = encodeQueue[encodeHead]
                 encodeHead += 1
@@ -261,10 +264,11 @@ public final class Squeezer: @unchecked Sendable {
         lock.broadcast()
     }
 
-    /// Lays out and compresses one field of a pending block (called with the lock held, works
-    /// without it).
-    private func finish(field f: Int, of block: PendingBlock, job: Job, block b: Int,
+    /// Lays out and compresses field `f` of the job's pending block `b` (called with the lock
+    /// held, works without it).
+    private func finish(field f: Int, block b: Int, of job: Job,
                         compressor: SegmentCompressor) -> Result<Void, JACError> {
+        let block = job.blocks[b]
         lock.unlock()
         let payload = block.payload(field: f)
         let segment: [UInt8]
