@@ -30,6 +30,13 @@ public struct RawChunk: Sendable, Equatable {
         (record == 0 ? 0 : recordEnds[record - 1]) ..< recordEnds[record]
     }
 
+    public mutating func reserveCapacity(bytes: Int, records: Int) {
+        text.reserveCapacity(bytes)
+        recordEnds.reserveCapacity(records)
+        lines.reserveCapacity(records)
+        columns.reserveCapacity(records)
+    }
+
     public mutating func append(_ record: UnsafeRawBufferPointer, line: Int, column: Int) {
         text.append(contentsOf: record)
         recordEnds.append(text.count)

@@ -33,26 +33,22 @@ public final class SegmentCompressor {
         ZSTD_CCtx_reset(zstd, ZSTD_reset_session_and_parameters)
         try check(ZSTD_CCtx_setParameter(zstd, ZSTD_c_compressionLevel, level))
         let capacity = ZSTD_compressBound(payload.count) + 64
-        var out = [UInt8](repeating: 0, count: capacity)
-        var produced = 0
         var failure: JACError?
-        out.withUnsafeMutableBytes { dst in
-            var output = ZSTD_outBuffer(dst: dst.baseAddress, size: capacity, pos: 0)
+        let out = filledBytes(capacity: capacity) { dst in
+            var output = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
             var input = ZSTD_inBuffer(src: payload.baseAddress, size: payload.count, pos: 0)
             while input.pos < input.size {
                 let r = ZSTD_compressStream2(zstd, &output, &input, ZSTD_e_continue)
-                if ZSTD_isError(r) != 0 { failure = zstdError(r); return }
+                if ZSTD_isError(r) != 0 { failure = zstdError(r); return 0 }
             }
             var empty = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
             while true {
                 let r = ZSTD_compressStream2(zstd, &output, &empty, ZSTD_e_end)
-                if ZSTD_isError(r) != 0 { failure = zstdError(r); return }
-                if r == 0 { break }
+                if ZSTD_isError(r) != 0 { failure = zstdError(r); return 0 }
+                if r == 0 { return output.pos }
             }
-            produced = output.pos
         }
         if let failure { throw failure }
-        out.removeSubrange(produced...)
         return out
     }
 
@@ -62,16 +58,15 @@ public final class SegmentCompressor {
         }
         if payload.isEmpty { return [] }
         let capacity = Int(LZ4_compressBound(Int32(payload.count)))
-        var out = [UInt8](repeating: 0, count: capacity)
-        let n = out.withUnsafeMutableBytes { dst -> Int32 in
+        let out = filledBytes(capacity: capacity) { dst in
             let src = payload.baseAddress!.assumingMemoryBound(to: CChar.self)
             let d = dst.baseAddress!.assumingMemoryBound(to: CChar.self)
-            return level > 2
+            let n = level > 2
                 ? LZ4_compress_HC(src, d, Int32(payload.count), Int32(capacity), level)
                 : LZ4_compress_default(src, d, Int32(payload.count), Int32(capacity))
+            return max(0, Int(n))
         }
-        guard n > 0 else { throw JACError(.io, "lz4 compression failed") }
-        out.removeSubrange(Int(n)...)
+        guard !out.isEmpty else { throw JACError(.io, "lz4 compression failed") }
         return out
     }
 }
@@ -109,34 +104,31 @@ public final class SegmentDecompressor {
     private func decompressZstd(_ data: UnsafeRawBufferPointer, expectedLength: Int) throws(JACError) -> [UInt8] {
         ZSTD_DCtx_reset(zstd, ZSTD_reset_session_only)
         // One spare byte: a frame that produces more than declared fills it and is rejected.
-        var out = [UInt8](repeating: 0, count: expectedLength + 1)
-        var produced = 0
         var failure: JACError?
-        out.withUnsafeMutableBytes { dst in
+        let out = filledBytes(capacity: expectedLength + 1) { dst in
             var output = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
             var input = ZSTD_inBuffer(src: data.baseAddress, size: data.count, pos: 0)
             var last = 0
             while input.pos < input.size {
                 let before = (input.pos, output.pos)
                 last = ZSTD_decompressStream(zstd, &output, &input)
-                if ZSTD_isError(last) != 0 { failure = JACError(.decompressError, zstdName(last)); return }
+                if ZSTD_isError(last) != 0 { failure = JACError(.decompressError, zstdName(last)); return 0 }
                 if output.pos > expectedLength {
                     failure = JACError(.corruptBlock, "segment decompresses to more than the declared \(expectedLength) bytes")
-                    return
+                    return 0
                 }
                 if before == (input.pos, output.pos) { break }
             }
             if last != 0 || data.isEmpty {
                 failure = JACError(.decompressError, "zstd data is truncated")
-                return
+                return 0
             }
-            produced = output.pos
+            return output.pos
         }
         if let failure { throw failure }
-        guard produced == expectedLength else {
-            throw JACError(.corruptBlock, "segment decompresses to \(produced) bytes, directory says \(expectedLength)")
+        guard out.count == expectedLength else {
+            throw JACError(.corruptBlock, "segment decompresses to \(out.count) bytes, directory says \(expectedLength)")
         }
-        out.removeLast()
         return out
     }
 
@@ -145,14 +137,14 @@ public final class SegmentDecompressor {
         guard data.count <= Int(Int32.max), expectedLength <= Int(LZ4_MAX_INPUT_SIZE) else {
             throw JACError(.limitExceeded, "lz4 segment too large")
         }
-        var out = [UInt8](repeating: 0, count: expectedLength)
-        let n = out.withUnsafeMutableBytes { dst -> Int32 in
-            guard let src = data.baseAddress else { return -1 }
-            return LZ4_decompress_safe(src.assumingMemoryBound(to: CChar.self),
-                                       dst.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                       Int32(data.count), Int32(expectedLength))
+        let out = filledBytes(capacity: expectedLength) { dst in
+            guard let src = data.baseAddress else { return 0 }
+            let n = LZ4_decompress_safe(src.assumingMemoryBound(to: CChar.self),
+                                        dst.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                        Int32(data.count), Int32(expectedLength))
+            return n < 0 ? 0 : Int(n)
         }
-        guard n == Int32(expectedLength) else {
+        guard out.count == expectedLength else {
             throw JACError(.decompressError, "lz4 data is damaged or not \(expectedLength) bytes long")
         }
         return out
@@ -162,6 +154,14 @@ public final class SegmentDecompressor {
 /// The libzstd version the binary runs with, e.g. 10504 for 1.5.4 (byte identity with the
 /// reference vectors holds only for that version).
 public var zstdVersionNumber: Int { Int(ZSTD_versionNumber()) }
+
+/// An array of up to `capacity` bytes that `fill` writes, returning how many it wrote. It is not
+/// zeroed first: zeroing a segment-sized buffer touches every page the codec may never use.
+private func filledBytes(capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Int) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
+        count = fill(UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: capacity))
+    }
+}
 
 private func zstdName(_ code: Int) -> String { "zstd: " + String(cString: ZSTD_getErrorName(code)) }
 

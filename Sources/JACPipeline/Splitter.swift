@@ -28,7 +28,7 @@ public final class Splitter: @unchecked Sendable {
     public let options: SplitOptions
     private let source: ByteSource
     private var scanner: RecordScanner
-    private var current = RawChunk(block: 0, isLast: false)
+    private var current: RawChunk
     private var ready: [RawChunk] = []
     /// Records and bytes of text in the current block so far.
     private var blockRecords = 0
@@ -42,6 +42,8 @@ public final class Splitter: @unchecked Sendable {
         self.source = source
         self.options = options
         scanner = RecordScanner(mode: options.mode)
+        current = RawChunk(block: 0, isLast: false)
+        current.reserveCapacity(bytes: options.chunkBytes + Splitter.chunkSlack, records: 0)
     }
 
     /// `.ndjson` or `.jsonArray`; `.auto` until the first record was seen.
@@ -100,16 +102,28 @@ public final class Splitter: @unchecked Sendable {
         if blockRecords > 0 && (blockRecords >= options.blockRecords || blockBytes + record.count > options.blockBytes) {
             current.isLast = true
             ready.append(current)
-            current = RawChunk(block: current.block + 1, isLast: false)
+            startChunk(block: current.block + 1, index: 0)
             blockRecords = 0
             blockBytes = 0
         } else if current.text.count >= options.chunkBytes {
             ready.append(current)
-            current = RawChunk(block: current.block, index: current.index + 1, isLast: false)
+            startChunk(block: current.block, index: current.index + 1)
         }
         current.append(record, line: line, column: column)
         blockRecords += 1
         blockBytes += record.count
         recordCount += 1
+    }
+
+    /// Room past `chunkBytes` for the record that crosses it.
+    private static let chunkSlack = 64 << 10
+
+    /// Starts a chunk with room for as much as the one before it, so that its text does not
+    /// grow (copy, and fault in fresh pages) record by record.
+    private func startChunk(block: Int, index: Int) {
+        let previous = current
+        current = RawChunk(block: block, index: index, isLast: false)
+        current.reserveCapacity(bytes: min(previous.text.count, options.chunkBytes) + Splitter.chunkSlack,
+                                records: previous.recordCount + previous.recordCount / 8)
     }
 }
