@@ -1,4 +1,3 @@
-import Foundation
 import JACCodec
 import JACWire
 
@@ -237,7 +236,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         case render(Job, Int)
     }
 
-    private let lock = NSCondition()
+    private let lock = Monitor()
     private var renderQueue: [Task] = []
     private var decodeQueue: [Task] = []
     private var openQueue: [Task] = []
@@ -251,9 +250,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         workersRunning = threads
         lock.unlock()
         for _ in 0 ..< threads {
-            let worker = Thread { [self] in workLoop() }
-            worker.stackSize = 8 << 20
-            worker.start()
+            startThread { [self] in workLoop() }
         }
         var jobs: [Job] = []
         var head = 0

@@ -1,8 +1,13 @@
 import ArgumentParser
-import Foundation
 import JACArchive
 import JACPipeline
 import JACWire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +48,7 @@ struct PackCommand: ParsableCommand {
             Diagnostics.error("refusing to write an archive to a terminal (use -o FILE or a pipe)")
             throw ExitCode(2)
         }
-        let start = Date()
+        let clock = Stopwatch()
         try Diagnostics.run { () throws(JACError) in
             let source = try ByteSource(path: input)
             let file = try OutputFile(path: outputPath, force: output.force)
@@ -51,7 +56,7 @@ struct PackCommand: ParsableCommand {
             do throws(JACError) {
                 let summary = try Pack.run(source: source, sink: file.sink, options: options, threads: threads)
                 try file.commit()
-                if output.verbose { Self.report(summary, source: source.name, seconds: Date().timeIntervalSince(start), threads: threads) }
+                if output.verbose { Self.report(summary, source: source.name, seconds: clock.seconds, threads: threads) }
             } catch {
                 Poison.abort(file)
                 throw error
@@ -64,13 +69,15 @@ struct PackCommand: ParsableCommand {
         let ratio = summary.bytesOut > 0 ? Double(summary.bytesIn) / Double(summary.bytesOut) : 0
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        Diagnostics.info(String(
-            format: "%@: %d records, %d blocks, %d -> %d bytes (ratio %.2f), %.2f s, %.1f MB/s, %d threads, peak RSS %d MiB",
-            source, summary.records, summary.blocks, summary.bytesIn, summary.bytesOut, ratio, seconds,
-            Double(summary.bytesIn) / 1e6 / max(seconds, 1e-9), threads, usage.ru_maxrss / 1024))
+        let speed = Double(summary.bytesIn) / 1e6 / max(seconds, 1e-9)
+        Diagnostics.info("\(source): \(summary.records) records, \(summary.blocks) blocks, "
+            + "\(summary.bytesIn) -> \(summary.bytesOut) bytes (ratio \(decimal(ratio, places: 2))), "
+            + "\(decimal(seconds, places: 2)) s, \(decimal(speed, places: 1)) MB/s, \(threads) threads, "
+            + "peak RSS \(usage.ru_maxrss / 1024) MiB")
         for (name, f) in summary.fields.sorted(by: { $0.value.total > $1.value.total }).prefix(12) {
-            Diagnostics.info(String(format: "  field %@: %d bytes (%.1f%% of the archive), largest segment %d",
-                                    "\"\(name)\"", f.total, 100 * Double(f.total) / Double(max(1, summary.bytesOut)), f.largest))
+            let share = 100 * Double(f.total) / Double(max(1, summary.bytesOut))
+            Diagnostics.info("  field \"\(name)\": \(f.total) bytes (\(decimal(share, places: 1))% of the archive), "
+                + "largest segment \(f.largest)")
         }
     }
 }

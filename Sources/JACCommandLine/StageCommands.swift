@@ -1,8 +1,13 @@
 import ArgumentParser
-import Foundation
 import JACArchive
 import JACPipeline
 import JACWire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `jac-split`: JSON records in, a frame stream of raw blocks out.
 public struct SplitCommand: ParsableCommand {
@@ -110,7 +115,7 @@ enum StageRunner {
             Diagnostics.error("refusing to write binary data to a terminal (use -o FILE or a pipe)")
             throw ExitCode(2)
         }
-        let start = Date()
+        let clock = Stopwatch()
         try Diagnostics.run { () throws(JACError) in
             let file = try OutputFile(path: output.output, force: output.force)
             if poison { Poison.arm(file) }
@@ -118,7 +123,7 @@ enum StageRunner {
                 let summary = try body(file.sink)
                 try file.commit()
                 if output.verbose {
-                    Diagnostics.info(String(format: "%@, %.2f s", summary, Date().timeIntervalSince(start)))
+                    Diagnostics.info("\(summary), \(decimal(clock.seconds, places: 2)) s")
                 }
             } catch {
                 if poison { Poison.abort(file) } else { file.abort() }

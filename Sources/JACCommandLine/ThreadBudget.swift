@@ -1,6 +1,12 @@
 import ArgumentParser
-import Foundation
+import JACArchive
 import JACCompression
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How many threads a run may use: the CPUs this process may run on (affinity mask, cgroup CPU
 /// quota), lowered so that threads x the memory of a block in flight stays under a fraction of
@@ -34,7 +40,8 @@ struct ThreadBudget {
     }
 
     private static func environmentFactor() throws -> Double? {
-        guard let text = ProcessInfo.processInfo.environment["JAC_MEMORY_FACTOR"] else { return nil }
+        guard let value = getenv("JAC_MEMORY_FACTOR") else { return nil }
+        let text = String(cString: value)
         guard let f = Double(text), f > 0, f <= 1 else {
             throw ValidationErrorMessage("JAC_MEMORY_FACTOR must be a number in (0, 1], not \(text)")
         }
@@ -43,10 +50,10 @@ struct ThreadBudget {
 
     /// CPUs in the affinity mask, lowered by a cgroup v2 quota.
     static func cpuCount() -> (count: Int, source: String) {
-        var n = ProcessInfo.processInfo.activeProcessorCount
+        var n = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         var source = "online"
         // The affinity mask as the kernel reports it, e.g. "Cpus_allowed:\tff" or "0000,000f".
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        if let status = systemFile("/proc/self/status"),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
             let mask = line.dropFirst("Cpus_allowed:".count).filter { $0.isHexDigit }
             let allowed = mask.reduce(0) { $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount }
@@ -55,7 +62,7 @@ struct ThreadBudget {
                 source = "affinity"
             }
         }
-        if let text = try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8) {
+        if let text = systemFile("/sys/fs/cgroup/cpu.max") {
             let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
             if parts.count >= 2, let quota = Double(parts[0]), let period = Double(parts[1]), period > 0 {
                 let q = max(1, Int((quota / period).rounded(.up)))
@@ -71,18 +78,30 @@ struct ThreadBudget {
     /// The cgroup v2 memory limit less what is used, or MemAvailable, in bytes.
     static func availableMemory() -> Int {
         var available = Int.max
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+        if let text = systemFile("/proc/meminfo"),
            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
            let kib = Int(line.split(separator: " ")[1]) {
             available = kib * 1024
         }
-        if let limitText = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
-           let limit = Int(limitText.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            let usedText = try? String(contentsOfFile: "/sys/fs/cgroup/memory.current", encoding: .utf8)
-            let used = usedText.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        if let limit = systemFile("/sys/fs/cgroup/memory.max").flatMap(firstInteger) {
+            let used = systemFile("/sys/fs/cgroup/memory.current").flatMap(firstInteger) ?? 0
             available = min(available, max(0, limit - used))
         }
         return available == Int.max ? 1 << 30 : available
+    }
+
+    /// A small file of /proc or /sys as text, or nil when it cannot be read.
+    private static func systemFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        let source = ByteSource(fd: fd, name: path, chunkSize: 64 << 10)
+        guard (try? source.fill(Int.max)) != nil else { return nil }
+        return try? source.withBuffered { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The number a file such as memory.max holds ("max" is none).
+    private static func firstInteger(_ text: String) -> Int? {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first.flatMap { Int($0) }
     }
 
     /// Memory one encoding thread holds for a block in flight: the raw text, its columns and

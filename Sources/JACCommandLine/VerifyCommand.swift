@@ -72,7 +72,7 @@ struct VerifyArguments: ParsableArguments {
                 if !quiet {
                     let ratio = report.archiveBytes > 0 ? Double(report.jsonBytes) / Double(report.archiveBytes) : 0
                     let compared = against == nil ? "" : ", same records as \(against!)"
-                    print("\(path): OK, \(report.records) records, \(report.blocks) blocks, \(report.fields) fields, \(report.jsonBytes) -> \(report.archiveBytes) bytes (ratio \(String(format: "%.2f", ratio)))\(compared)")
+                    print("\(path): OK, \(report.records) records, \(report.blocks) blocks, \(report.fields) fields, \(report.jsonBytes) -> \(report.archiveBytes) bytes (ratio \(decimal(ratio, places: 2)))\(compared)")
                 }
             } catch {
                 Diagnostics.error("\(path): \(error.message)")

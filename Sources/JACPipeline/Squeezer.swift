@@ -1,4 +1,3 @@
-import Foundation
 import JACArchive
 import JACCodec
 import JACCompression
@@ -29,7 +28,7 @@ public final class Squeezer: @unchecked Sendable {
     public let threads: Int
     public let maxInFlight: Int
 
-    private let lock = NSCondition()
+    private let lock = Monitor()
     private var encodeQueue: [(job: Job, chunk: Int)] = []
     private var encodeHead = 0
     private var fieldQueue: [(job: Job, block: Int, field: Int)] = []
@@ -73,16 +72,12 @@ public final class Squeezer: @unchecked Sendable {
     /// from 0 up to one marked last. Stops at the first error and throws it.
     public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
-        let reader = Thread { [self] in readLoop(input) }
-        reader.stackSize = 8 << 20
-        reader.start()
+        startThread { [self] in readLoop(input) }
         lock.lock()
         workersRunning = threads
         lock.unlock()
         for _ in 0 ..< threads {
-            let worker = Thread { [self] in workLoop() }
-            worker.stackSize = 8 << 20
-            worker.start()
+            startThread { [self] in workLoop() }
         }
         var next = 0
         lock.lock()

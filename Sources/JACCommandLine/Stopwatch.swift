@@ -1,0 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Time since it was made, on a clock that only goes forward (for speeds and `-v` timings).
+struct Stopwatch {
+    private let start = Stopwatch.now()
+
+    var seconds: Double { Stopwatch.now() - start }
+
+    private static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
