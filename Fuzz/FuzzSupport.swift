@@ -298,7 +298,7 @@ enum RoundTrip {
                     finding("chunked encoding gives other blocks")
                 }
                 for f in p.fields.indices {
-                    let a = block.payload(field: f)
+                    let a = block.takePayload(field: f)
                     let b = p.fields[f]
                     guard a.name == b.name, a.bytes == b.bytes, a.valueCountPresent == b.valueCountPresent,
                           a.encodingFlags == b.encodingFlags, a.dictEntryCount == b.dictEntryCount,

@@ -12,25 +12,29 @@ public struct EncodedBlock: Sendable, Equatable {
         self.recordCount = recordCount
     }
 
-    /// Lays out a block from its payloads and their compressed segments (same order).
-    public init(payloads: BlockPayloads, segments: [[UInt8]], codec: Codec) {
+    /// Lays out a block from its fields' segments, in directory order.
+    public init(recordCount: Int, fields: [FieldSegment]) {
         var offset = 0
         var entries: [FieldDirectoryEntry] = []
-        entries.reserveCapacity(payloads.fields.count)
-        for (field, segment) in zip(payloads.fields, segments) {
-            entries.append(FieldDirectoryEntry(
-                name: field.name, compressor: codec.id.rawValue, level: codec.levelByte,
-                presenceBytes: field.presenceBytes, tagBytes: field.tagBytes,
-                valueCountPresent: field.valueCountPresent, encodingFlags: field.encodingFlags,
-                dictEntryCount: field.dictEntryCount, uncompressedLength: field.bytes.count,
-                compressedLength: segment.count, segmentOffset: offset))
-            offset += segment.count
+        entries.reserveCapacity(fields.count)
+        for field in fields {
+            var entry = field.entry
+            entry.segmentOffset = offset
+            entries.append(entry)
+            offset += field.bytes.count
         }
-        var out = BlockHeader(recordCount: payloads.recordCount, fields: entries).encoded()
+        var out = BlockHeader(recordCount: recordCount, fields: entries).encoded()
         out.reserveCapacity(out.count + offset + 4)
-        for segment in segments { out.append(contentsOf: segment) }
+        for field in fields { out.append(contentsOf: field.bytes) }
         out.appendUInt32LE(CRC32C.checksum(out))
-        self.init(bytes: out, recordCount: payloads.recordCount)
+        self.init(bytes: out, recordCount: recordCount)
+    }
+
+    /// Lays out a block from its payloads and their compressed segments (same order).
+    public init(payloads: BlockPayloads, segments: [[UInt8]], codec: Codec) {
+        self.init(recordCount: payloads.recordCount, fields: zip(payloads.fields, segments).map {
+            FieldSegment(payload: $0, compressed: $1, codec: codec)
+        })
     }
 
     /// Compresses every segment on this thread and lays out the block.

@@ -5,13 +5,16 @@ public struct ByteStringTable {
     private var arena: [UInt8] = []
     private var starts: [Int] = []
     private var hashes: [UInt64] = []
-    private var slots: [Int32]
+    /// Open addressing, linear probing: a slot holds the entry's index + 1 in its low 32 bits
+    /// and the top 32 bits of its hash above them (0 is empty), so most probes that miss are
+    /// settled without touching the entry.
+    private var slots: [UInt64]
     private var mask: Int
 
     public init(capacity: Int = 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         starts.append(0)
     }
@@ -28,15 +31,19 @@ public struct ByteStringTable {
     /// Index of `key`, inserting it when new. `inserted` tells which happened.
     public mutating func intern(_ key: UnsafeRawBufferPointer) -> (index: Int, inserted: Bool) {
         let h = ByteStringTable.hash(key)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = Int(slots[s])
-            if e < 0 { break }
-            if hashes[e] == h && equals(e, key) { return (e, false) }
+            let slot = slots[s]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = Int(slot & 0xFFFF_FFFF) - 1
+                if equals(e, key) { return (e, false) }
+            }
             s = (s + 1) & mask
         }
         let index = hashes.count
-        slots[s] = Int32(index)
+        slots[s] = tag | UInt64(index + 1)
         hashes.append(h)
         arena.append(contentsOf: key)
         starts.append(arena.count)
@@ -54,12 +61,12 @@ public struct ByteStringTable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for (i, h) in hashes.enumerated() {
             var s = Int(truncatingIfNeeded: h) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(i)
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = h & 0xFFFF_FFFF_0000_0000 | UInt64(i + 1)
         }
     }
 

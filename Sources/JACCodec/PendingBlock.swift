@@ -15,12 +15,17 @@ public final class PendingBlock: @unchecked Sendable {
         case chunks([JoinedField])
     }
 
-    /// One field's columns in the chunks that have it.
-    private struct JoinedField {
+    /// One field's columns in the chunks that have it, until its payload is taken. A class: the
+    /// fields of one block are taken on several threads at once, each its own.
+    private final class JoinedField {
+        let name: [UInt8]
         var parts: [ColumnPart]
         var size = ColumnSize()
 
-        var name: [UInt8] { parts[0].column.name }
+        init(_ first: ColumnPart) {
+            name = first.column.name
+            parts = [first]
+        }
     }
 
     public init(_ payloads: BlockPayloads) {
@@ -41,7 +46,7 @@ public final class PendingBlock: @unchecked Sendable {
                 let index = chunk.names.withEntry(i) { names.intern($0).index }
                 let part = ColumnPart(column: column, firstRecord: records)
                 if index == fields.count {
-                    fields.append(JoinedField(parts: [part]))
+                    fields.append(JoinedField(part))
                 } else {
                     fields[index].parts.append(part)
                 }
@@ -76,13 +81,17 @@ public final class PendingBlock: @unchecked Sendable {
         }
     }
 
-    /// The payload of field `f` (in directory order). Safe to call from several threads.
-    public func payload(field f: Int) -> FieldPayload {
+    /// The payload of field `f` (in directory order), once per field: the field's columns are
+    /// let go, so that a block's memory shrinks as its fields are finished. Fields may be taken
+    /// on several threads at once.
+    public func takePayload(field f: Int) -> FieldPayload {
         switch source {
         case .payloads(let payloads):
             return payloads[f]
         case .chunks(let fields):
-            return ColumnBuilder.payload(joining: fields[f].parts, records: recordCount)
+            let parts = fields[f].parts
+            fields[f].parts = []
+            return ColumnBuilder.payload(joining: parts, records: recordCount)
         }
     }
 }

@@ -53,8 +53,7 @@ public final class Squeezer: @unchecked Sendable {
         var chunkError: (chunk: Int, error: JACError)?
         var readError: JACError?
         var blocks: [PendingBlock] = []
-        var payloads: [[FieldPayload?]] = []
-        var segments: [[[UInt8]]] = []
+        var segments: [[FieldSegment?]] = []
         var fieldsToFinish = 0
 
         init(sequence: Int) { self.sequence = sequence }
@@ -265,16 +264,16 @@ public final class Squeezer: @unchecked Sendable {
                         compressor: SegmentCompressor) -> Result<Void, JACError> {
         let block = job.blocks[b]
         lock.unlock()
-        let payload = block.payload(field: f)
-        let segment: [UInt8]
+        let payload = block.takePayload(field: f)
+        let segment: FieldSegment
         do throws(JACError) {
-            segment = try compressor.compress(payload.bytes, codec: options.codec)
+            let compressed = try compressor.compress(payload.bytes, codec: options.codec)
+            segment = FieldSegment(payload: payload, compressed: compressed, codec: options.codec)
         } catch {
             lock.lock()
             return .failure(error)
         }
         lock.lock()
-        job.payloads[b][f] = payload
         job.segments[b][f] = segment
         job.fieldsToFinish -= 1
         if job.fieldsToFinish == 0 { complete(job) }
@@ -284,8 +283,7 @@ public final class Squeezer: @unchecked Sendable {
     /// Queues the fields of a joined raw block, largest first (called with the lock held).
     private func schedule(_ job: Job, blocks: [PendingBlock]) {
         job.blocks = blocks
-        job.payloads = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
-        job.segments = blocks.map { Array(repeating: [], count: $0.fieldCount) }
+        job.segments = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
         var tasks: [(size: Int, block: Int, field: Int)] = []
         for (b, block) in blocks.enumerated() {
             for f in 0 ..< block.fieldCount { tasks.append((block.sizeHint(field: f), b, f)) }
@@ -305,11 +303,9 @@ public final class Squeezer: @unchecked Sendable {
     private func complete(_ job: Job) {
         var blocks: [EncodedBlock] = []
         for (b, block) in job.blocks.enumerated() {
-            let payloads = BlockPayloads(recordCount: block.recordCount, fields: job.payloads[b].map { $0! })
-            blocks.append(EncodedBlock(payloads: payloads, segments: job.segments[b], codec: options.codec))
+            blocks.append(EncodedBlock(recordCount: block.recordCount, fields: job.segments[b].map { $0! }))
         }
         job.blocks = []
-        job.payloads = []
         job.segments = []
         results[job.sequence] = .success(blocks)
         lock.broadcast()

@@ -40,7 +40,7 @@ struct ChunkedEncodingTests {
     static func chunked(_ chunks: [RawChunk], encoder: BlockEncoder) throws -> [BlockPayloads] {
         let blocks = try encoder.merge(chunks.map { try encoder.encodeChunk($0) }, of: chunks)
         return blocks.map { block in
-            var fields = (0 ..< block.fieldCount).reversed().map { block.payload(field: $0) }
+            var fields = (0 ..< block.fieldCount).reversed().map { block.takePayload(field: $0) }
             fields.reverse()
             return BlockPayloads(recordCount: block.recordCount, fields: fields)
         }
