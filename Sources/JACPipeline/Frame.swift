@@ -195,10 +195,11 @@ public final class FrameReader {
 }
 
 extension FrameRecord {
-    /// Decodes a raw chunk frame; its payload becomes the chunk's text (no copy).
-    public consuming func rawChunk(source: String) throws(JACError) -> RawChunk {
+    /// Decodes a raw chunk frame. The chunk's text is a copy into an array of its own: the
+    /// payload array is let go, so the next frame's payload reuses its memory (no fresh pages).
+    public func rawChunk(source: String) throws(JACError) -> RawChunk {
         let sequence = self.sequence
-        var (chunk, metadataBytes) = try payload.withBytes { (p) throws(JACError) -> (RawChunk, Int) in
+        return try payload.withBytes { (p) throws(JACError) -> RawChunk in
             var r = ByteReader(p)
             let index = try r.readLength(limit: Frame.maxPayload, "chunk index")
             let last = try r.readByte()
@@ -219,11 +220,9 @@ extension FrameRecord {
             guard end == r.remaining else {
                 throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
             }
-            return (chunk, r.position)
+            chunk.text = Array(p[r.position...])
+            return chunk
         }
-        payload.removeFirst(metadataBytes)
-        chunk.text = payload
-        return chunk
     }
 
     /// Decodes a compressed block frame: (part, parts, block).

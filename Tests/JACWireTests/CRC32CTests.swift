@@ -25,23 +25,47 @@ struct CRC32CTests {
 /// The hardware path (where the CPU has one) and the portable table agree on every length and
 /// alignment, including the split of one input over several updates.
 @Test func hardwareAndPortableCRCAgree() {
-    var bytes = [UInt8](repeating: 0, count: 1000)
+    let bytes = pseudoRandomBytes(1000)
+    bytes.withUnsafeBytes { all in
+        for start in 0 ..< 9 {
+            for end in stride(from: start, through: all.count, by: 37) {
+                expectSameCRC(UnsafeRawBufferPointer(rebasing: all[start ..< end]))
+            }
+        }
+    }
+}
+
+/// Inputs long enough for the hardware path's three-lane rounds (24 KiB each): round counts
+/// 1 to 5, with every kind of remainder and unaligned starts.
+@Test func hardwareAndPortableCRCAgreeOnLongInputs() {
+    let bytes = pseudoRandomBytes(5 * 24_576 + 100)
+    bytes.withUnsafeBytes { all in
+        for length in [24_575, 24_576, 24_577, 24_583, 49_152, 60_000, 98_304 + 7, 5 * 24_576 + 99] {
+            for start in [0, 1, 3] where start + length <= all.count {
+                expectSameCRC(UnsafeRawBufferPointer(rebasing: all[start ..< start + length]))
+            }
+        }
+    }
+}
+
+private func expectSameCRC(_ slice: UnsafeRawBufferPointer) {
+    var fast = CRC32C()
+    fast.update(UnsafeRawBufferPointer(rebasing: slice.prefix(slice.count / 3)))
+    fast.update(UnsafeRawBufferPointer(rebasing: slice.dropFirst(slice.count / 3)))
+    var whole = CRC32C()
+    whole.update(slice)
+    var portable = CRC32C()
+    portable.updatePortably(slice)
+    #expect(fast.value == portable.value, "\(slice.count) bytes in two updates")
+    #expect(whole.value == portable.value, "\(slice.count) bytes")
+}
+
+private func pseudoRandomBytes(_ count: Int) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
     var x: UInt32 = 12345
     for i in bytes.indices {
         x = x &* 1103515245 &+ 12345
         bytes[i] = UInt8(truncatingIfNeeded: x >> 16)
     }
-    bytes.withUnsafeBytes { all in
-        for start in 0 ..< 9 {
-            for end in stride(from: start, through: all.count, by: 37) {
-                let slice = UnsafeRawBufferPointer(rebasing: all[start ..< end])
-                var fast = CRC32C()
-                fast.update(UnsafeRawBufferPointer(rebasing: slice.prefix(slice.count / 3)))
-                fast.update(UnsafeRawBufferPointer(rebasing: slice.dropFirst(slice.count / 3)))
-                var portable = CRC32C()
-                portable.updatePortably(slice)
-                #expect(fast.value == portable.value)
-            }
-        }
-    }
+    return bytes
 }
