@@ -14,7 +14,8 @@ public struct SplitOptions: Equatable, Sendable {
     /// A single record longer than this is refused (memory stays bounded).
     public var maxRecordBytes = 256 << 20
     /// A raw block goes out in chunks of about this many bytes of text, so that encoding starts
-    /// before the block is whole. Chunks never change the archive's bytes.
+    /// before the block is whole (the stream's first chunks are smaller, from 64 KiB, so that
+    /// the first one leaves at once). Chunks never change the archive's bytes.
     public var chunkBytes = 1 << 20
 
     public init() {}
@@ -29,6 +30,8 @@ public final class Splitter: @unchecked Sendable {
     private let source: ByteSource
     private var scanner: RecordScanner
     private var current: RawChunk
+    /// The current chunk is full at this many bytes: 64 KiB at first, doubling to `chunkBytes`.
+    private var chunkLimit: Int
     private var ready: [RawChunk] = []
     /// Records and bytes of text in the current block so far.
     private var blockRecords = 0
@@ -42,8 +45,9 @@ public final class Splitter: @unchecked Sendable {
         self.source = source
         self.options = options
         scanner = RecordScanner(mode: options.mode)
+        chunkLimit = min(options.chunkBytes, 64 << 10)
         current = RawChunk(block: 0, isLast: false)
-        current.reserveCapacity(bytes: options.chunkBytes + Splitter.chunkSlack, records: 0)
+        current.reserveCapacity(bytes: chunkLimit + Splitter.chunkSlack, records: 0)
     }
 
     /// `.ndjson` or `.jsonArray`; `.auto` until the first record was seen.
@@ -105,7 +109,7 @@ public final class Splitter: @unchecked Sendable {
             startChunk(block: current.block + 1, index: 0)
             blockRecords = 0
             blockBytes = 0
-        } else if current.text.count >= options.chunkBytes {
+        } else if current.text.count >= chunkLimit {
             ready.append(current)
             startChunk(block: current.block, index: current.index + 1)
         }
@@ -115,15 +119,18 @@ public final class Splitter: @unchecked Sendable {
         recordCount += 1
     }
 
-    /// Room past `chunkBytes` for the record that crosses it.
+    /// Room past the chunk limit for the record that crosses it.
     private static let chunkSlack = 64 << 10
 
-    /// Starts a chunk with room for as much as the one before it, so that its text does not
-    /// grow (copy, and fault in fresh pages) record by record.
+    /// Starts a chunk with room for what the one before it held (twice that while the limit
+    /// still doubles), so that its text does not grow (copy, and fault in fresh pages) record
+    /// by record.
     private func startChunk(block: Int, index: Int) {
         let previous = current
+        let growth = chunkLimit < options.chunkBytes ? 2 : 1
+        chunkLimit = min(growth * chunkLimit, options.chunkBytes)
         current = RawChunk(block: block, index: index, isLast: false)
-        current.reserveCapacity(bytes: min(previous.text.count, options.chunkBytes) + Splitter.chunkSlack,
-                                records: previous.recordCount + previous.recordCount / 8)
+        current.reserveCapacity(bytes: min(growth * previous.text.count, chunkLimit) + Splitter.chunkSlack,
+                                records: growth * previous.recordCount + previous.recordCount / 8)
     }
 }
