@@ -1,3 +1,5 @@
+import JACWire
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,8 +41,9 @@ public final class Monitor: @unchecked Sendable {
 }
 
 /// Runs `body` on a new detached thread. The 8 MiB stack matches the main thread's: parsing
-/// and writing nested JSON recurse.
-public func startThread(_ body: @escaping @Sendable () -> Void) {
+/// and writing nested JSON recurse. Fails when the system has no thread to give (a pool then
+/// runs with the threads it got: output never depends on their number).
+public func startThread(_ body: @escaping @Sendable () -> Void) throws(JACError) {
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
@@ -53,7 +56,10 @@ public func startThread(_ body: @escaping @Sendable () -> Void) {
         body.run()
         return nil
     }, context)
-    if status != 0 { fatalError("pthread_create failed: \(String(cString: strerror(status)))") }
+    if status != 0 {
+        Unmanaged<ThreadBody>.fromOpaque(context).release()
+        throw JACError(.io, "cannot start a thread: \(String(cString: strerror(status)))")
+    }
 }
 
 private final class ThreadBody: @unchecked Sendable {

@@ -247,11 +247,19 @@ public final class ParallelDecoder: @unchecked Sendable {
                            write: ([UInt8], Int) throws(JACError) -> Void) throws(JACError) {
         lock.lock()
         stopping = false
-        workersRunning = threads
-        lock.unlock()
         for _ in 0 ..< threads {
-            startThread { [self] in workLoop() }
+            do throws(JACError) {
+                try startThread { [self] in workLoop() }
+            } catch {
+                if workersRunning == 0 {
+                    lock.unlock()
+                    throw error
+                }
+                break
+            }
+            workersRunning += 1
         }
+        lock.unlock()
         var jobs: [Job] = []
         var head = 0
         var sequence = 0

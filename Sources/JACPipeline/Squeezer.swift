@@ -71,15 +71,18 @@ public final class Squeezer: @unchecked Sendable {
     /// from 0 up to one marked last. Stops at the first error and throws it.
     public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
-        startThread { [self] in readLoop(input) }
+        try startThread { [self] in readLoop(input) }
         lock.lock()
-        workersRunning = threads
-        lock.unlock()
         for _ in 0 ..< threads {
-            startThread { [self] in workLoop() }
+            do throws(JACError) {
+                try startThread { [self] in workLoop() }
+            } catch {
+                if workersRunning == 0 { failure = error }
+                break
+            }
+            workersRunning += 1
         }
         var next = 0
-        lock.lock()
         while failure == nil {
             if let result = results.removeValue(forKey: next) {
                 inFlight -= 1
