@@ -165,24 +165,33 @@ public final class ParallelDecoder: @unchecked Sendable {
         return (column, positions)
     }
 
-    /// Renders chunk `c` of a decoded job.
-    func render(_ job: Job, chunk c: Int) -> [UInt8] {
+    /// Renders chunk `c` of a decoded job into `out` (emptied first).
+    func render(_ job: Job, chunk c: Int, into out: inout [UInt8]) {
         let start = job.chunkStarts[c]
         let end = c + 1 < job.chunkStarts.count ? job.chunkStarts[c + 1] : job.records.upperBound
-        var writer = RecordWriter(keys: job.keys, columns: job.plan.map { $0.flatMap { job.columns[$0] } })
+        var writer = makeWriter(job)
         if job.chunkStarts.count > 1 {
             writer.seek(to: start, positions: job.plan.map { i in i.flatMap { job.positions[$0].isEmpty ? nil : job.positions[$0][c] } })
         }
-        var out: [UInt8] = []
+        out.removeAll(keepingCapacity: true)
+        render(start ..< end, writer: &writer, to: &out)
+    }
+
+    private func makeWriter(_ job: Job) -> RecordWriter {
+        RecordWriter(keys: job.keys, columns: job.plan.map { $0.flatMap { job.columns[$0] } })
+    }
+
+    /// Appends records `range` to `out`; a writer given consecutive ranges goes on where it
+    /// stopped.
+    private func render(_ range: Range<Int>, writer: inout RecordWriter, to out: inout [UInt8]) {
         switch spec.style {
         case .records(let layout):
             // Commas between chunks are the writer's (see `emit`): each chunk starts bare.
             var first = true
-            writer.write(records: start ..< end, layout: layout, first: &first, to: &out)
+            writer.write(records: range, layout: layout, first: &first, to: &out)
         case .rows(let format):
-            writer.writeRows(records: start ..< end, format: format, to: &out)
+            writer.writeRows(records: range, format: format, to: &out)
         }
-        return out
     }
 
     /// Hands one chunk to `write`, with the comma that separates it from the previous one in a
@@ -212,17 +221,24 @@ public final class ParallelDecoder: @unchecked Sendable {
         let decoder = BlockDecoder(segmentLimit: segmentLimit)
         var sequence = 0
         var wroteAny = false
+        // One buffer for every chunk's text: the block's text is never whole in memory, and the
+        // buffer's pages are touched once, not for every block.
+        var text: [UInt8] = []
         while let input = try next() {
             let job = Job(sequence: sequence, input: input)
             sequence += 1
             try prepare(job, decoder: decoder)
-            // One chunk: the positions are not needed.
-            job.chunkStarts = job.records.isEmpty ? [] : [job.records.lowerBound]
+            // One writer goes through the records in order: no chunk positions are needed.
+            job.chunkStarts = []
             for i in job.entries.indices {
                 job.columns[i] = try decodeField(job, i, decoder: decoder).0
             }
-            if !job.chunkStarts.isEmpty {
-                try emit(render(job, chunk: 0), records: job.records.count, wroteAny: &wroteAny, write: write)
+            var writer = makeWriter(job)
+            for start in stride(from: job.records.lowerBound, to: job.records.upperBound, by: chunkRecords) {
+                let range = start ..< min(start + chunkRecords, job.records.upperBound)
+                text.removeAll(keepingCapacity: true)
+                render(range, writer: &writer, to: &text)
+                try emit(text, records: range.count, wroteAny: &wroteAny, write: write)
             }
             release(job)
         }
@@ -240,6 +256,9 @@ public final class ParallelDecoder: @unchecked Sendable {
     private var renderQueue: [Task] = []
     private var decodeQueue: [Task] = []
     private var openQueue: [Task] = []
+    /// Chunk buffers already written out, for the next chunks to render into: their pages are
+    /// touched once, not for every chunk.
+    private var spareBuffers: [[UInt8]] = []
     private var stopping = false
     private var workersRunning = 0
 
@@ -322,12 +341,14 @@ public final class ParallelDecoder: @unchecked Sendable {
                         failure = writeError
                         break outer
                     }
+                    if spareBuffers.count < 2 * threads { spareBuffers.append(text) }
                     continue
                 }
             }
             lock.wait()
         }
         stopping = true
+        spareBuffers = []
         renderQueue = []
         decodeQueue = []
         openQueue = []
@@ -398,7 +419,10 @@ public final class ParallelDecoder: @unchecked Sendable {
                     }
                 }
             case .render(let job, let c):
-                let text = render(job, chunk: c)
+                lock.lock()
+                var text = spareBuffers.popLast() ?? []
+                lock.unlock()
+                render(job, chunk: c, into: &text)
                 lock.lock()
                 job.chunks[c] = text
                 job.pending -= 1
