@@ -35,7 +35,7 @@ private func readFrames(_ bytes: [UInt8]) {
     do throws(JACError) {
         let frames = try FrameReader(source: input.source())
         let decoder = BlockDecoder()
-        while let frame = try frames.next() {
+        while var frame = try frames.next() {
             switch frame.kind {
             case .header:
                 guard !frame.payload.isEmpty else { break }
@@ -52,7 +52,7 @@ private func readFrames(_ bytes: [UInt8]) {
                     block = []
                 }
             case .block:
-                guard let (_, _, encoded) = try? frame.block() else { break }
+                guard let (_, _, encoded) = try? frame.takeBlock() else { break }
                 let archiveBlock = ArchiveBlock(number: 0, offset: 0, bytes: encoded.bytes)
                 guard let (header, _) = try? encoded.bytes.withBytes({ (p) throws(JACError) in try BlockHeader.decode(p) }) else { break }
                 cost += header.recordCount * (header.fields.count + 1) + header.fields.reduce(0) { $0 + $1.uncompressedLength }

@@ -225,16 +225,21 @@ extension FrameRecord {
         }
     }
 
-    /// Decodes a compressed block frame: (part, parts, block).
-    public func block() throws(JACError) -> (part: Int, parts: Int, block: EncodedBlock) {
-        try payload.withBytes { (p) throws(JACError) in
+    /// Decodes a compressed block frame: (part, parts, block). The payload becomes the block's
+    /// bytes, its few leading bytes moved out in place rather than the block copied.
+    public mutating func takeBlock() throws(JACError) -> (part: Int, parts: Int, block: EncodedBlock) {
+        let (part, parts, records, prefix) = try payload.withBytes { (p) throws(JACError) in
             var r = ByteReader(p)
             let part = try r.readLength(limit: 1 << 20, "block part")
             let parts = try r.readLength(limit: 1 << 20, "block parts")
             let records = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
             guard part < parts else { throw JACError(.frame, "block part \(part) of \(parts)") }
-            return (part, parts, EncodedBlock(bytes: Array(p[r.position...]), recordCount: records))
+            return (part, parts, records, r.position)
         }
+        var bytes: [UInt8] = []
+        swap(&bytes, &payload)
+        bytes.removeFirst(prefix)
+        return (part, parts, EncodedBlock(bytes: bytes, recordCount: records))
     }
 
     /// The record count of an end frame.

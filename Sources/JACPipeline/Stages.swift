@@ -149,10 +149,10 @@ public enum AssembleStage {
         var held = 0
         var next = 0
         var records = 0
-        while let frame = try frames.next() {
+        while var frame = try frames.next() {
             switch frame.kind {
             case .block:
-                let (part, parts, block) = try frame.block()
+                let (part, parts, block) = try frame.takeBlock()
                 guard frame.sequence >= next else {
                     throw JACError(.frame, "\(name): block \(frame.sequence) arrived twice")
                 }
