@@ -177,16 +177,19 @@ struct ParallelUnpackTests {
         for layout in [RecordLayout.ndjson, .jsonArray] {
             let one = try ReadPath.unpack(path, threads: 1, layout: layout).text
             #expect(try ReadPath.unpack(path, threads: 4, layout: layout).text == one)
-            let small = try ReadPath.capture { sink in
-                let reader = try ArchiveReader(source: try ByteSource(path: path))
-                if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
-                try ParallelDecoder(threads: 3, spec: RenderSpec(style: .records(layout)), chunkRecords: 7, maxBlocks: 2)
-                    .run(next: { () throws(JACError) in try reader.next().map { DecodeInput(block: $0) } },
-                         write: { (t, _) throws(JACError) in try sink.write(t) })
-                if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
-                try sink.flush()
+            // Seven-record chunks, rendered on a pool and (one thread) by one writer in turn.
+            for threads in [3, 1] {
+                let small = try ReadPath.capture { sink in
+                    let reader = try ArchiveReader(source: try ByteSource(path: path))
+                    if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
+                    try ParallelDecoder(threads: threads, spec: RenderSpec(style: .records(layout)), chunkRecords: 7, maxBlocks: 2)
+                        .run(next: { () throws(JACError) in try reader.next().map { DecodeInput(block: $0) } },
+                             write: { (t, _) throws(JACError) in try sink.write(t) })
+                    if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
+                    try sink.flush()
+                }
+                #expect(small == one, "\(threads) threads, 7-record chunks")
             }
-            #expect(small == one)
         }
     }
 
