@@ -39,9 +39,6 @@ struct ColumnBuilder {
     private var decimals: [UInt8] = []
     private var rawStrings: [UInt8] = []
     private var stringCount = 0
-    private var dictionary = ByteStringTable()
-    private var dictIndices: [Int32] = []
-    private var dictionaryViable: Bool
     private let maxDictEntries: Int
     private var objects: [UInt8] = []
     private var arrays: [UInt8] = []
@@ -49,7 +46,6 @@ struct ColumnBuilder {
     init(name: [UInt8], maxDictEntries: Int) {
         self.name = name
         self.maxDictEntries = maxDictEntries
-        dictionaryViable = maxDictEntries > 0
     }
 
     var valueCount: Int { tags.count }
@@ -97,14 +93,6 @@ struct ColumnBuilder {
             stringCount += 1
             Varint.append(payload.count, to: &rawStrings)
             rawStrings.append(contentsOf: payload)
-            if dictionaryViable {
-                let (index, _) = dictionary.intern(payload)
-                if dictionary.count > maxDictEntries {
-                    dropDictionary()
-                } else {
-                    dictIndices.append(Int32(index))
-                }
-            }
         case .object:
             Varint.append(payload.count, to: &objects)
             objects.append(contentsOf: payload)
@@ -112,12 +100,6 @@ struct ColumnBuilder {
             Varint.append(payload.count, to: &arrays)
             arrays.append(contentsOf: payload)
         }
-    }
-
-    private mutating func dropDictionary() {
-        dictionaryViable = false
-        dictionary = ByteStringTable()
-        dictIndices = []
     }
 
     /// The finished payload of a block of `records` records.
@@ -147,9 +129,9 @@ struct ColumnBuilder {
             size += part.column.size
             stringCount += part.column.stringCount
         }
-        let (dictionary, indexMaps) = joinedDictionary(parts)
-        let useDictionary = stringCount > 0
-            && dictionary.map { $0.count <= min(first.maxDictEntries, max(2, stringCount / 8)) } ?? false
+        let dictionary = stringCount > 0
+            ? self.dictionary(of: parts, maxEntries: min(first.maxDictEntries, max(2, stringCount / 8)), strings: stringCount)
+            : nil
         let useDelta = deltaPays(ints)
 
         var out: [UInt8] = []
@@ -160,9 +142,9 @@ struct ColumnBuilder {
         let tagStart = out.count
         BitPacking.appendTags(tags, to: &out)
         let tagBytes = out.count - tagStart
-        if useDictionary, let dictionary {
-            for i in 0 ..< dictionary.count {
-                let entry = dictionary.entry(i)
+        if let (entries, _) = dictionary {
+            for i in 0 ..< entries.count {
+                let entry = entries.entry(i)
                 Varint.append(entry.count, to: &out)
                 out.append(contentsOf: entry)
             }
@@ -178,43 +160,53 @@ struct ColumnBuilder {
             for v in ints { Varint.append(Varint.zigzag(v), to: &out) }
         }
         for part in parts { out.append(contentsOf: part.column.decimals) }
-        if useDictionary {
-            for (part, map) in zip(parts, indexMaps) {
-                for i in part.column.dictIndices { Varint.append(Int(map[Int(i)]), to: &out) }
-            }
+        if let (_, indices) = dictionary {
+            for i in indices { Varint.append(Int(i), to: &out) }
         } else {
             for part in parts { out.append(contentsOf: part.column.rawStrings) }
         }
         for part in parts { out.append(contentsOf: part.column.objects) }
         for part in parts { out.append(contentsOf: part.column.arrays) }
         var flags: UInt64 = 0
-        if useDictionary { flags |= FieldDirectoryEntry.dictionaryFlag }
+        if dictionary != nil { flags |= FieldDirectoryEntry.dictionaryFlag }
         if useDelta { flags |= FieldDirectoryEntry.deltaFlag }
         return FieldPayload(name: first.name, valueCountPresent: tags.count, encodingFlags: flags,
-                            dictEntryCount: useDictionary ? dictionary!.count : 0,
+                            dictEntryCount: dictionary?.entries.count ?? 0,
                             presenceBytes: presenceBytes, tagBytes: tagBytes, bytes: out)
     }
 
-    /// The parts' dictionaries as one (entries numbered in first-seen order) and, per part,
-    /// where its entries went; nil when a part gave up its dictionary or the joined one would
-    /// pass the entry cap.
-    private static func joinedDictionary(_ parts: [ColumnPart]) -> (ByteStringTable?, [[Int32]]) {
-        guard parts.allSatisfy({ $0.column.dictionaryViable }) else { return (nil, []) }
-        if parts.count == 1 {
-            let only = parts[0].column.dictionary
-            return (only, [Array(0 ..< Int32(only.count))])
-        }
-        var joined = ByteStringTable()
-        var maps: [[Int32]] = []
+    /// The dictionary of the parts' strings (entries in first-seen order, FORMAT.md §6.6) and
+    /// each string's entry, or nil when it would have more than `maxEntries` entries: then
+    /// the strings are stored raw. Built here, once per field and block, rather than as values
+    /// arrive: a field with many distinct strings stops after `maxEntries + 1` of them.
+    private static func dictionary(of parts: [ColumnPart], maxEntries: Int,
+                                   strings: Int) -> (entries: ByteStringTable, indices: [Int32])? {
+        var entries = ByteStringTable()
+        var indices: [Int32] = []
+        indices.reserveCapacity(strings)
         for part in parts {
-            let d = part.column.dictionary
-            var map: [Int32] = []
-            map.reserveCapacity(d.count)
-            for i in 0 ..< d.count { map.append(Int32(d.withEntry(i) { joined.intern($0).index })) }
-            if joined.count > part.column.maxDictEntries { return (nil, []) }
-            maps.append(map)
+            let complete = part.column.rawStrings.withUnsafeBytes { raw in
+                var r = 0
+                while r < raw.count {
+                    var length = 0
+                    var shift = 0
+                    while true {
+                        let byte = raw[r]
+                        r += 1
+                        length |= Int(byte & 0x7F) << shift
+                        if byte < 0x80 { break }
+                        shift += 7
+                    }
+                    let index = entries.intern(UnsafeRawBufferPointer(rebasing: raw[r ..< r + length])).index
+                    if entries.count > maxEntries { return false }
+                    indices.append(Int32(index))
+                    r += length
+                }
+                return true
+            }
+            if !complete { return nil }
         }
-        return (joined, maps)
+        return (entries, indices)
     }
 
     /// FORMAT.md §6.7: at least two integers, strictly increasing, and a delta spread under half
