@@ -30,6 +30,17 @@ public struct RawChunk: Sendable, Equatable {
         (record == 0 ? 0 : recordEnds[record - 1]) ..< recordEnds[record]
     }
 
+    /// Empties the chunk for reuse as chunk `index` of raw block `block`, keeping its memory.
+    public mutating func reuse(block: Int, index: Int) {
+        self.block = block
+        self.index = index
+        isLast = false
+        text.removeAll(keepingCapacity: true)
+        recordEnds.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        columns.removeAll(keepingCapacity: true)
+    }
+
     public mutating func reserveCapacity(bytes: Int, records: Int) {
         text.reserveCapacity(bytes)
         recordEnds.reserveCapacity(records)

@@ -32,6 +32,9 @@ public final class Splitter: @unchecked Sendable {
     private var current: RawChunk
     /// The current chunk is full at this many bytes: 64 KiB at first, doubling to `chunkBytes`.
     private var chunkLimit: Int
+    /// Chunks handed back with `recycle`, whose memory the next chunks reuse (one read can
+    /// complete two chunks, so two are kept).
+    private var spares: [RawChunk] = []
     private var ready: [RawChunk] = []
     /// Records and bytes of text in the current block so far.
     private var blockRecords = 0
@@ -69,6 +72,12 @@ public final class Splitter: @unchecked Sendable {
         if !ready.isEmpty { return ready.removeFirst() }
         if let failure { throw failure }
         return nil
+    }
+
+    /// Takes back a chunk the caller is done with (jac-split writes each chunk and drops it),
+    /// so that the next chunk reuses its memory instead of faulting in fresh pages.
+    public func recycle(_ chunk: consuming RawChunk) {
+        if spares.count < 2 { spares.append(chunk) }
     }
 
     private func advanceUntilFailure() {
@@ -129,7 +138,12 @@ public final class Splitter: @unchecked Sendable {
         let previous = current
         let growth = chunkLimit < options.chunkBytes ? 2 : 1
         chunkLimit = min(growth * chunkLimit, options.chunkBytes)
-        current = RawChunk(block: block, index: index, isLast: false)
+        if var reused = spares.popLast() {
+            reused.reuse(block: block, index: index)
+            current = reused
+        } else {
+            current = RawChunk(block: block, index: index, isLast: false)
+        }
         current.reserveCapacity(bytes: min(growth * previous.text.count, chunkLimit) + Splitter.chunkSlack,
                                 records: growth * previous.recordCount + previous.recordCount / 8)
     }

@@ -22,6 +22,7 @@ public enum SplitStage {
         while let chunk = try splitter.next() {
             try writer.write(chunk)
             if chunk.isLast { summary.rawBlocks += 1 }
+            splitter.recycle(chunk)
         }
         try writer.writeEnd(rawBlocks: summary.rawBlocks, records: splitter.recordCount)
         summary.records = splitter.recordCount
