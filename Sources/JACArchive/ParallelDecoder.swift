@@ -368,8 +368,11 @@ public final class ParallelDecoder: @unchecked Sendable {
         }
         while !stopping {
             let task: Task
+            // A render task gets a written-out buffer to render into, taken under this lock.
+            var spare: [UInt8] = []
             if !renderQueue.isEmpty {
                 task = renderQueue.removeFirst()
+                spare = spareBuffers.popLast() ?? []
             } else if !decodeQueue.isEmpty {
                 task = decodeQueue.removeFirst()
             } else if !openQueue.isEmpty {
@@ -419,12 +422,9 @@ public final class ParallelDecoder: @unchecked Sendable {
                     }
                 }
             case .render(let job, let c):
+                render(job, chunk: c, into: &spare)
                 lock.lock()
-                var text = spareBuffers.popLast() ?? []
-                lock.unlock()
-                render(job, chunk: c, into: &text)
-                lock.lock()
-                job.chunks[c] = text
+                job.chunks[c] = spare
                 job.pending -= 1
                 if job.pending == 0 { release(job) }
                 lock.broadcast()

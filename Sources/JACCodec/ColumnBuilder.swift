@@ -186,21 +186,16 @@ struct ColumnBuilder {
         indices.reserveCapacity(strings)
         for part in parts {
             let complete = part.column.rawStrings.withUnsafeBytes { raw in
-                var r = 0
-                while r < raw.count {
-                    var length = 0
-                    var shift = 0
-                    while true {
-                        let byte = raw[r]
-                        r += 1
-                        length |= Int(byte & 0x7F) << shift
-                        if byte < 0x80 { break }
-                        shift += 7
+                var r = ByteReader(raw)
+                do throws(JACError) {
+                    while !r.isAtEnd {
+                        let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
+                        let index = entries.intern(string).index
+                        if entries.count > maxEntries { return false }
+                        indices.append(Int32(index))
                     }
-                    let index = entries.intern(UnsafeRawBufferPointer(rebasing: raw[r ..< r + length])).index
-                    if entries.count > maxEntries { return false }
-                    indices.append(Int32(index))
-                    r += length
+                } catch {
+                    preconditionFailure("a column's strings are length-prefixed by its own append: \(error.message)")
                 }
                 return true
             }

@@ -69,5 +69,4 @@ public final class Progress {
     static func short(_ v: Double) -> String {
         v >= 1e6 ? decimal(v / 1e6, places: 1) + "M" : v >= 1e3 ? decimal(v / 1e3, places: 1) + "k" : String(Int(v))
     }
-
 }
