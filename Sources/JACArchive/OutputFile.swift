@@ -126,9 +126,11 @@ public final class OutputFile {
 
     /// Creates `.NAME.tmp-XXXXXXXXXXXX` beside `path`, the X random (from the system's secure
     /// generator, so no one can guess the name), with O_EXCL and O_NOFOLLOW: an entry already
-    /// there, a symlink included, is never opened but makes us draw another name.
+    /// there, a symlink included, is never opened but makes us draw another name. NAME is cut to
+    /// 200 bytes, so that a name near the 255-byte limit still has room for the rest.
     private static func createTemporary(beside path: String) throws(JACError) -> (String, Int32) {
-        let (directory, name) = split(path)
+        let (directory, full) = split(path)
+        let name = full.utf8.count > 200 ? String(decoding: full.utf8.prefix(200), as: UTF8.self) : full
         var generator = SystemRandomNumberGenerator()
         for _ in 0 ..< 100 {
             let suffix = String((0 ..< 12).map { _ in nameLetters.randomElement(using: &generator)! })

@@ -139,4 +139,16 @@ struct OutputSafetyTests {
         #expect(lines == ["2 jac: out.jac: already exists (use -f to overwrite)", "link kept", "0", "replaced"],
                 "\(result.stderr)")
     }
+
+    /// A name of the longest length allowed (255 bytes) still gets a temporary name beside it,
+    /// cut to fit, also in the middle of a multibyte character.
+    @Test(arguments: [String(repeating: "x", count: 251), "x" + String(repeating: "\u{E9}", count: 125)])
+    func longestNamesStillWork(stem: String) throws {
+        let w = try Workspace()
+        try w.generate("in.ndjson", count: 200)
+        let r = try w.jac(["pack", "in.ndjson", "-o", stem + ".jac"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let left = try w.listing()
+        #expect(left.contains(stem + ".jac") && !left.contains { $0.contains(".tmp-") }, "\(left)")
+    }
 }
