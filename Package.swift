@@ -25,11 +25,13 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
 
         .target(name: "CJACChecksum"),
+        // renameat2(RENAME_NOREPLACE) for OutputFile, which Glibc's Swift module does not export.
+        .target(name: "CJACRename"),
         .target(name: "JACWire", dependencies: ["CJACChecksum"], swiftSettings: fast),
         .target(name: "JACJSON", dependencies: ["JACWire"], swiftSettings: fast),
         .target(name: "JACCodec", dependencies: ["JACWire", "JACJSON"], swiftSettings: fast),
         .target(name: "JACCompression", dependencies: ["JACWire", "CZstd", "CLZ4"], swiftSettings: fast),
-        .target(name: "JACArchive", dependencies: ["JACWire", "JACJSON", "JACCodec", "JACCompression"], swiftSettings: fast),
+        .target(name: "JACArchive", dependencies: ["CJACRename", "JACWire", "JACJSON", "JACCodec", "JACCompression"], swiftSettings: fast),
         .target(name: "JACPipeline", dependencies: ["JACWire", "JACJSON", "JACCodec", "JACCompression", "JACArchive"], swiftSettings: fast),
         .target(name: "JACCommandLine", dependencies: [
             "JACWire", "JACJSON", "JACCodec", "JACCompression", "JACArchive", "JACPipeline",

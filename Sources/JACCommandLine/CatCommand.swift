@@ -70,7 +70,7 @@ struct CatCommand: ParsableCommand {
         BrokenPipe.endQuietly()
         let opts = options
         try Diagnostics.run { () throws(JACError) in
-            let file = try OutputFile(path: output.output, force: output.force)
+            let file = try OutputFile(path: output.output, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             let progress = Progress(label: "jac cat", total: nil, quiet: output.quiet)
             do throws(JACError) {
                 let summary = try Projection.run(path: input, sink: file.sink, options: opts, warn: Diagnostics.warning) { s in

@@ -51,7 +51,7 @@ struct PackCommand: ParsableCommand {
         let clock = Stopwatch()
         try Diagnostics.run { () throws(JACError) in
             let source = try ByteSource(path: input)
-            let file = try OutputFile(path: outputPath, force: output.force)
+            let file = try OutputFile(path: outputPath, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             Poison.arm(file)
             do throws(JACError) {
                 let summary = try Pack.run(source: source, sink: file.sink, options: options, threads: threads)

@@ -29,7 +29,7 @@ public struct SplitCommand: ParsableCommand {
     public func run() throws {
         Diagnostics.tool = "jac-split"
         let options = try blocks.splitOptions(mode: try inputKind.mode)
-        try StageRunner.run(output: output, binary: true) { (sink) throws(JACError) in
+        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
             let summary = try SplitStage.run(source: try ByteSource(path: input), sink: sink, options: options)
             return "\(summary.records) records in \(summary.rawBlocks) blocks, \(summary.bytesIn) bytes read"
         }
@@ -61,7 +61,7 @@ public struct SqueezeCommand: ParsableCommand {
         let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, level: options.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }
-        try StageRunner.run(output: output, binary: true) { (sink) throws(JACError) in
+        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
             let frames = try FrameReader(source: try ByteSource(path: input))
             let summary = try SqueezeStage.run(frames: frames, sink: sink, options: options, threads: threads)
             return "\(summary.records) records, \(summary.rawBlocks) raw blocks -> \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads"
@@ -95,7 +95,7 @@ public struct AssembleCommand: ParsableCommand {
     public func run() throws {
         Diagnostics.tool = "jac-assemble"
         let paths = inputs.isEmpty ? ["-"] : inputs
-        try StageRunner.run(output: output, binary: true, poison: true) { (sink) throws(JACError) in
+        try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }
             let summary = try AssembleStage.run(inputs: sources, sink: sink, writeIndex: !noIndex)
@@ -105,9 +105,10 @@ public struct AssembleCommand: ParsableCommand {
 }
 
 /// Runs a stage that writes to `-o` or standard output, with one-line errors, `-v` summary,
-/// no partial file on failure, and (for archives) a poisoned end on standard output.
+/// no partial file on failure, `-o` never one of `inputs`, and (for archives) a poisoned end on
+/// standard output.
 enum StageRunner {
-    static func run(output: OutputOptions, binary: Bool, poison: Bool = false,
+    static func run(output: OutputOptions, inputs: [String], binary: Bool, poison: Bool = false,
                     _ body: (ByteSink) throws(JACError) -> String) throws {
         Diagnostics.quiet = output.quiet
         BrokenPipe.reportAsError()
@@ -117,7 +118,7 @@ enum StageRunner {
         }
         let clock = Stopwatch()
         try Diagnostics.run { () throws(JACError) in
-            let file = try OutputFile(path: output.output, force: output.force)
+            let file = try OutputFile(path: output.output, force: output.force, inputs: inputs.compactMap(FileIdentity.init(path:)))
             if poison { Poison.arm(file) }
             do throws(JACError) {
                 let summary = try body(file.sink)

@@ -44,7 +44,7 @@ struct UnpackCommand: ParsableCommand {
             let reader = try ArchiveReader(source: try ByteSource(path: input))
             let layout: RecordLayout = jsonArray || format == "json-array"
                 || (format == "auto" && reader.header.containerHint == .jsonArray) ? .jsonArray : .ndjson
-            let file = try OutputFile(path: output.output, force: output.force)
+            let file = try OutputFile(path: output.output, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             let progress = Progress(label: "jac unpack", total: Progress.fileSize(input), quiet: output.quiet)
             let report = { (s: Unpack.Summary) in progress.update(records: s.records, bytesIn: s.bytesIn, bytes: s.bytesOut) }
             do throws(JACError) {
