@@ -97,6 +97,23 @@ struct StageTests {
         #expect(report.blocks == 9 && report.records == 900 && report.hasIndex)
     }
 
+    /// The merged archive has an index, so its header announces it, whatever the inputs'
+    /// headers said; an input that announces an index and lacks it was cut short, and is refused.
+    @Test func mergingAnnouncesTheIndexAndRefusesACutInput() throws {
+        let h = try StageHarness()
+        var reference = Self.options(blockRecords: 100)
+        reference.index = .reference
+        let parts = try (1 ... 2).map { try h.pack(sampleRecords(300, seed: $0), reference, threads: 1) }
+        #expect(parts.allSatisfy { $0[4] & 0x20 == 0 })
+        let merged = try h.assemble(parts)
+        #expect(merged[4] & 0x20 != 0)
+        #expect(try h.assemble(parts, index: .reference)[4] & 0x20 == 0)
+        let whole = try h.pack(sampleRecords(300), Self.options(blockRecords: 100), threads: 1)
+        let cut = Array(whole[..<archiveBoundaries(whole)[2]])
+        #expect(throws: JACError.self) { try h.assemble([parts[0], cut]) }
+        #expect(try h.assemble([parts[0], whole]).count > 0)
+    }
+
     @Test func verifierComparesAgainstTheInput() throws {
         let h = try StageHarness()
         let input = sampleRecords(300)
