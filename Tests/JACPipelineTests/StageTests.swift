@@ -8,8 +8,9 @@ import Testing
 /// invariant 1), and that archive gives the input back.
 struct StageTests {
     static func options(blockRecords: Int = 100_000, blockBytes: Int = 64 << 20, canonical: Bool = false,
-                        segmentMaxBytes: Int = 64 << 20) -> PackOptions {
+                        segmentMaxBytes: Int = 64 << 20, index: ArchiveWriter.Index = .announced) -> PackOptions {
         var o = PackOptions()
+        o.index = index
         o.split.blockRecords = blockRecords
         o.split.blockBytes = blockBytes
         o.squeeze.encoding.canonicalizeKeys = canonical
@@ -23,6 +24,8 @@ struct StageTests {
         ("byte-capped blocks", options(blockBytes: 3000)),
         ("canonical keys", options(blockRecords: 500, canonical: true)),
         ("blocks the encoder cuts", options(segmentMaxBytes: 5000)),
+        ("reference header", options(blockRecords: 300, index: .reference)),
+        ("no index", options(blockRecords: 300, index: .omitted)),
     ])
     func pipelineEqualsPackForEveryThreadCount(name: String, options: PackOptions) throws {
         let h = try StageHarness()
