@@ -175,7 +175,7 @@ private func readArchive(_ bytes: [UInt8]) {
 
     // `jac-assemble` merging the archive: the copy must hold the same records.
     if output.run({ (sink) throws(JACError) in
-        _ = try AssembleStage.run(inputs: [input.source()], sink: sink, writeIndex: true)
+        _ = try AssembleStage.run(inputs: [input.source()], sink: sink, index: .announced)
     }) {
         let copy = output.bytes
         merged.store(copy)

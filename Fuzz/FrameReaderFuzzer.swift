@@ -78,7 +78,7 @@ private func readFrames(_ bytes: [UInt8]) {
     }) {
         squeezed.store(output.bytes)
         guard other.run({ (sink) throws(JACError) in
-            _ = try AssembleStage.run(inputs: [squeezed.source()], sink: sink, writeIndex: true)
+            _ = try AssembleStage.run(inputs: [squeezed.source()], sink: sink, index: .announced)
         }) else { finding("jac-assemble refuses what jac-squeeze wrote") }
         squeezed.store(other.bytes)
         guard output.run({ (sink) throws(JACError) in
@@ -90,7 +90,7 @@ private func readFrames(_ bytes: [UInt8]) {
     // `jac-assemble` on the input (a compressed frame stream, or an archive to merge); the
     // archive made from a frame stream is unpacked when its blocks are cheap enough to decode.
     if output.run({ (sink) throws(JACError) in
-        _ = try AssembleStage.run(inputs: [input.source()], sink: sink, writeIndex: true)
+        _ = try AssembleStage.run(inputs: [input.source()], sink: sink, index: .announced)
     }), bytes.starts(with: Frame.magic), cost <= decodeBudget {
         squeezed.store(output.bytes)
         if other.run({ (sink) throws(JACError) in

@@ -163,7 +163,7 @@ _jac-assemble() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--no-index --force -f --quiet -q --verbose -v --version -h --help)
+    local -a non_repeating_flags=(--no-index --reference-header --force -f --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(-o --output)
     __jac-assemble_offer_flags_options -1

@@ -20,7 +20,7 @@ function __jac-assemble_parse_tokens -S
     set -l unparsed_tokens (__jac-assemble_tokens -pc)
     switch $unparsed_tokens[1]
     case 'jac-assemble'
-        __jac-assemble_parse_subcommand -r 1 'no-index' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
+        __jac-assemble_parse_subcommand -r 1 'no-index' 'reference-header' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __jac-assemble_parse_subcommand -r 1 'version'
@@ -77,7 +77,8 @@ function __jac-assemble_custom_completion
 end
 
 complete -c 'jac-assemble' -f
-complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" no-index' -l 'no-index' -d 'Write no index footer.'
+complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" no-index' -l 'no-index' -d 'Write no index footer (readers then scan the blocks, and cannot tell an archive cut between blocks).'
+complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" reference-header' -l 'reference-header' -d 'Write the file header as the reference implementation does (flag bit 5 clear: an archive cut short then reads as a shorter one), for its exact bytes.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings.'

@@ -23,7 +23,7 @@ function __jac_parse_tokens -S
         __jac_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'pack'
-            __jac_parse_subcommand 1 'ndjson' 'json-array' 'block-records=' 'block-bytes=' 'level=' 'codec=' 'max-dict-entries=' 'canonicalize-keys' 'duplicate-keys=' 'no-index' 'j/threads=' 'memory-factor=' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
+            __jac_parse_subcommand 1 'ndjson' 'json-array' 'block-records=' 'block-bytes=' 'level=' 'codec=' 'max-dict-entries=' 'canonicalize-keys' 'duplicate-keys=' 'no-index' 'reference-header' 'j/threads=' 'memory-factor=' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
         case 'unpack'
             __jac_parse_subcommand 1 'format=' 'json-array' 'j/threads=' 'salvage' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
         case 'cat'
@@ -104,7 +104,8 @@ complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac p
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" max-dict-entries' -l 'max-dict-entries' -d 'Largest dictionary per field and block (0 disables dictionaries; at most 4096).' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" canonicalize-keys' -l 'canonicalize-keys' -d 'Order each block\'s fields by name instead of first appearance.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" duplicate-keys' -l 'duplicate-keys' -d 'A record repeating a key: \'error\' (default) or \'last\' (keep the last value, as the reference does).' -rfka ''
-complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" no-index' -l 'no-index' -d 'Write no index footer (readers then scan the blocks).'
+complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" no-index' -l 'no-index' -d 'Write no index footer (readers then scan the blocks, and cannot tell an archive cut between blocks).'
+complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" reference-header' -l 'reference-header' -d 'Write the file header as the reference implementation does (flag bit 5 clear: an archive cut short then reads as a shorter one), for its exact bytes.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" j threads' -s 'j' -l 'threads' -d 'Worker threads, at most (default: the CPUs available; fewer if memory is short). Output does not depend on it.' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" memory-factor' -l 'memory-factor' -d 'Fraction of available memory the blocks in flight may use (default 0.75, or JAC_MEMORY_FACTOR).' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac pack" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''

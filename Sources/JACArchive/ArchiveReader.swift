@@ -3,6 +3,8 @@ import JACWire
 /// Reads an archive front to back from a file or a pipe: the header, then each block in turn,
 /// then checks what follows the last block. It needs no index; a damaged or missing index is
 /// a warning, never lost records (FORMAT.md §9.1), while anything else out of place is an error.
+/// When the header announces an index (flag bit 5), a missing or damaged one is an error at the
+/// end instead: the archive was cut short, and a stream cannot know that any earlier.
 public final class ArchiveReader {
     public let source: ByteSource
     public let header: FileHeader
@@ -16,6 +18,12 @@ public final class ArchiveReader {
     /// The index footer found after the last block when it parsed, even if it does not match
     /// the blocks read (salvage uses it to count lost records).
     public private(set) var footer: IndexFooter?
+    /// Set after the last block when the header announces an index footer and none valid follows.
+    public private(set) var missingIndex: MissingIndex?
+    /// Whether `missingIndex` is thrown where it is found. A reader that writes as it goes
+    /// clears it to put out the whole blocks first, then calls `checkAnnouncedIndex`; salvage
+    /// reports it instead.
+    public var requireAnnouncedIndex = true
 
     public init(source: ByteSource) throws(JACError) {
         self.source = source
@@ -139,6 +147,7 @@ public final class ArchiveReader {
         finished = true
         guard !trailer.isEmpty else {
             indexProblem = "no index footer"
+            try checkAnnounced(damage: nil)
             return
         }
         let footerOffset = source.offset - trailer.count
@@ -161,8 +170,23 @@ public final class ArchiveReader {
         }
         if let problem {
             indexProblem = problem
+            try checkAnnounced(damage: problem)
         } else {
             hasIndex = true
         }
+    }
+
+    /// No valid index follows the blocks: an error when the header announces one.
+    private func checkAnnounced(damage: String?) throws(JACError) {
+        guard header.indexFollows else { return }
+        let end = entries.last.map { $0.offset + $0.size } ?? headerLength
+        let missing = MissingIndex(damage: damage, blocks: entries.count, end: end)
+        missingIndex = missing
+        if requireAnnouncedIndex { try checkAnnouncedIndex() }
+    }
+
+    /// Throws `missingIndex`, when set, as the error readers give.
+    public func checkAnnouncedIndex() throws(JACError) {
+        if let missingIndex { throw missingIndex.error(file: source.name) }
     }
 }

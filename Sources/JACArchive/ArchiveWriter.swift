@@ -3,15 +3,30 @@ import JACWire
 /// Writes an archive: the file header, blocks in the order given, and the index footer.
 /// Takes finished blocks only, so it is the same for `jac pack` and `jac-assemble`.
 public final class ArchiveWriter {
+    /// Whether an index footer follows the blocks, and whether the file header says so.
+    public enum Index: Sendable, Equatable {
+        /// The default: a footer, announced by header flag bit 5, so that readers can tell an
+        /// archive cut short (between blocks, or right after the header) from a whole one.
+        /// Written even with no block, since a header alone would read as cut short.
+        case announced
+        /// A footer under the header the reference writer writes (bit 5 clear): its exact bytes.
+        case reference
+        /// No footer (bit 5 clear): readers scan the blocks.
+        case omitted
+    }
+
     private let sink: ByteSink
-    private let writeIndex: Bool
+    private let index: Index
     private var entries: [IndexFooter.Entry] = []
     private var offset: Int
     public private(set) var recordCount = 0
 
-    public init(header: FileHeader, writeIndex: Bool, sink: ByteSink) throws(JACError) {
+    /// Writes `header`, its flag bit 5 set as `index` says whatever it was.
+    public init(header: FileHeader, index: Index, sink: ByteSink) throws(JACError) {
         self.sink = sink
-        self.writeIndex = writeIndex
+        self.index = index
+        var header = header
+        header.indexFollows = index == .announced
         let bytes = header.encoded()
         try sink.write(bytes)
         offset = bytes.count
@@ -31,9 +46,9 @@ public final class ArchiveWriter {
         self.recordCount += recordCount
     }
 
-    /// Writes the index footer (when asked and when there is a block) and flushes.
+    /// Writes the index footer (when announced, or asked for and there is a block) and flushes.
     public func finish() throws(JACError) {
-        if writeIndex && !entries.isEmpty {
+        if index == .announced || (index == .reference && !entries.isEmpty) {
             let footer = IndexFooter(entries: entries).encoded(footerOffset: offset)
             try sink.write(footer)
             offset += footer.count

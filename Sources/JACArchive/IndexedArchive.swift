@@ -8,8 +8,9 @@ import Darwin
 
 /// An archive in a regular file, read at random with `pread`: the block list comes from the
 /// index footer when it is present and valid (FORMAT.md §7), otherwise from a scan of the block
-/// headers (only headers are read). Blocks, headers and single segments can then be fetched
-/// without reading anything else.
+/// headers (only headers are read), unless the file header announces a footer (flag bit 5):
+/// then the file was cut short or damaged, and opening it fails. Blocks, headers and single
+/// segments can then be fetched without reading anything else.
 public final class IndexedArchive: @unchecked Sendable {
     public let path: String
     public let fd: Int32
@@ -70,6 +71,10 @@ public final class IndexedArchive: @unchecked Sendable {
             try scan()
             // Without a trailer after the last block there simply is no index.
             indexProblem = dataEnd == size ? "no index footer" : problem
+            if header.indexFollows {
+                let end = blocks.last.map { $0.offset + $0.size } ?? headerLength
+                throw MissingIndex(damage: dataEnd == size ? nil : problem, blocks: blocks.count, end: end).error(file: path)
+            }
         } else {
             indexed = true
         }

@@ -193,6 +193,8 @@ public enum Projection {
             throw JACError(.usage, "csv and values output need the fields to show")
         }
         try start(sink, options)
+        // As in `Unpack.run`: the whole blocks of a stream cut short go out before the error.
+        reader.requireAnnouncedIndex = false
         var number = 0
         var first = 0
         var stoppedEarly = false
@@ -228,6 +230,7 @@ public enum Projection {
             progress?(summary)
         })
         try end(sink, options)
+        try reader.checkAnnouncedIndex()
         summary.bytesRead = reader.source.offset
         summary.usedIndex = false
         summary.indexProblem = stoppedEarly ? nil : reader.indexProblem

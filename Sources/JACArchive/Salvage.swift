@@ -21,6 +21,11 @@ public enum Salvage {
         public var records = 0
         public var blocks = 0
         public var skipped: [SkippedRange] = []
+        /// Set when the header announces an index footer and none valid follows the last block:
+        /// the archive was cut short or damaged at its end, losing an unknown number of records.
+        public var missingIndex: MissingIndex?
+        /// Whether anything was lost or damaged (salvage then exits with status 1).
+        public var isDamaged: Bool { !skipped.isEmpty || missingIndex != nil }
         /// Sum of the known lost record counts, and whether every range's count was known.
         public var lostRecords: Int { skipped.reduce(0) { $0 + ($1.lostRecords ?? 0) } }
         public var lostRecordsExact: Bool { skipped.allSatisfy { $0.lostRecords != nil } }
@@ -32,6 +37,7 @@ public enum Salvage {
     public static func run(reader: ArchiveReader, sink: ByteSink, layout: RecordLayout,
                            progress: ((Unpack.Summary) -> Void)? = nil) throws(JACError) -> Summary {
         let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
+        reader.requireAnnouncedIndex = false
         var summary = Summary()
         var progressSummary = Unpack.Summary()
         var out: [UInt8] = []
@@ -74,6 +80,7 @@ public enum Salvage {
         if layout == .jsonArray { out.append(contentsOf: "]\n".utf8) }
         try sink.write(out)
         try sink.flush()
+        summary.missingIndex = reader.missingIndex
         // With an index footer that survived, count exactly what each range held.
         if let footer = reader.footer {
             for i in summary.skipped.indices {

@@ -21,6 +21,8 @@ public enum Unpack {
     public static func run(reader: ArchiveReader, sink: ByteSink, layout: RecordLayout, threads: Int = 1,
                            warn: (String) -> Void, progress: ((Summary) -> Void)? = nil) throws(JACError) -> Summary {
         var summary = Summary()
+        // A stream cut short is only found at its end: its whole blocks go out, then the error.
+        reader.requireAnnouncedIndex = false
         if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
         let decoder = ParallelDecoder(threads: threads, spec: RenderSpec(style: .records(layout)),
                                       segmentLimit: reader.segmentLimit)
@@ -37,12 +39,14 @@ public enum Unpack {
         })
         if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
         try sink.flush()
+        try reader.checkAnnouncedIndex()
         summary.bytesIn = reader.source.offset
         if let problem = reader.indexProblem, summary.blocks > 0 {
-            // Without an index a cut exactly between two blocks cannot be told from an archive
-            // written with --no-index, so say so rather than stay silent.
+            // A header that does not announce an index (--no-index, the reference's header)
+            // leaves a cut exactly between two blocks undetectable, so say so rather than stay
+            // silent. (One that announces it made the reader fail already.)
             warn(problem == "no index footer"
-                ? "\(reader.source.name): no index footer: written with --no-index, or cut short after block \(summary.blocks - 1)"
+                ? "\(reader.source.name): no index footer: written with --no-index or --reference-header, or cut short after block \(summary.blocks - 1)"
                 : "\(reader.source.name): \(problem); all \(summary.blocks) blocks were read in order")
         }
         return summary

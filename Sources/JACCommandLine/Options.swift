@@ -1,4 +1,5 @@
 import ArgumentParser
+import JACArchive
 import JACCodec
 import JACCompression
 import JACJSON
@@ -41,6 +42,17 @@ struct BlockOptions: ParsableArguments {
         o.blockBytes = blockBytes
         return o
     }
+}
+
+/// Index footer options shared by `jac pack` and `jac-assemble`, the two writers of archives.
+struct IndexOptions: ParsableArguments {
+    @Flag(name: .long, help: "Write no index footer (readers then scan the blocks, and cannot tell an archive cut between blocks).")
+    var noIndex = false
+
+    @Flag(name: .long, help: "Write the file header as the reference implementation does (flag bit 5 clear: an archive cut short then reads as a shorter one), for its exact bytes.")
+    var referenceHeader = false
+
+    var index: ArchiveWriter.Index { noIndex ? .omitted : referenceHeader ? .reference : .announced }
 }
 
 /// Encoding and compression options shared by `jac pack` and `jac-squeeze`.

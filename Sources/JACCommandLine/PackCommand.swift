@@ -26,8 +26,7 @@ struct PackCommand: ParsableCommand {
     @OptionGroup var blocks: BlockOptions
     @OptionGroup var compression: CompressionOptions
 
-    @Flag(name: .long, help: "Write no index footer (readers then scan the blocks).")
-    var noIndex = false
+    @OptionGroup var index: IndexOptions
 
     @OptionGroup var threading: EncoderThreadOptions
 
@@ -39,7 +38,7 @@ struct PackCommand: ParsableCommand {
         var options = PackOptions()
         options.split = try blocks.splitOptions(mode: try inputKind.mode)
         options.squeeze = try compression.squeezeOptions()
-        options.writeIndex = !noIndex
+        options.index = index.index
         let budget = try threading.budget(blockBytes: options.split.blockBytes, level: options.squeeze.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }

@@ -85,8 +85,7 @@ public struct AssembleCommand: ParsableCommand {
     @Argument(help: "Frame streams or archives, in order ('-' for standard input; default '-').")
     var inputs: [String] = []
 
-    @Flag(name: .long, help: "Write no index footer.")
-    var noIndex = false
+    @OptionGroup var index: IndexOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -98,7 +97,7 @@ public struct AssembleCommand: ParsableCommand {
         try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }
-            let summary = try AssembleStage.run(inputs: sources, sink: sink, writeIndex: !noIndex)
+            let summary = try AssembleStage.run(inputs: sources, sink: sink, index: index.index)
             return "\(summary.records) records in \(summary.blocks) blocks, \(summary.bytesOut) bytes written"
         }
     }

@@ -9,10 +9,12 @@ struct UnpackCommand: ParsableCommand {
         abstract: "Decode a JAC archive back to JSON records (NDJSON by default).",
         discussion: """
         Blocks are decoded on -j threads and written in archive order: the output is the same \
-        for every thread count, and memory stays bounded (a few blocks in flight). A missing or \
-        damaged index footer costs a warning only, since every block is read in order. A damaged \
-        block is an error; --salvage skips it instead, reports each skipped byte range and the \
-        records lost there, and exits with status 1.
+        for every thread count, and memory stays bounded (a few blocks in flight). An archive \
+        whose header announces an index footer (jac pack's default) and that lacks it was cut \
+        short: an error, before any output for a file, after the whole blocks for a stream. \
+        Otherwise a missing or damaged index footer costs a warning only, since every block is \
+        read in order. A damaged block is an error; --salvage skips it instead, reports each \
+        skipped byte range and the records lost there, and exits with status 1.
         """)
 
     @Argument(help: "Archive file, or '-' for standard input.")
@@ -42,6 +44,11 @@ struct UnpackCommand: ParsableCommand {
         var salvaged: Salvage.Summary?
         try Diagnostics.run { () throws(JACError) in
             let reader = try ArchiveReader(source: try ByteSource(path: input))
+            if reader.header.indexFollows && !salvage {
+                // A regular file cut short is refused before any output; a stream can only be
+                // at its end, after its whole blocks.
+                _ = try IndexedArchive.open(path: input)
+            }
             let layout: RecordLayout = jsonArray || format == "json-array"
                 || (format == "auto" && reader.header.containerHint == .jsonArray) ? .jsonArray : .ndjson
             let file = try OutputFile(path: output.output, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
@@ -71,13 +78,21 @@ struct UnpackCommand: ParsableCommand {
                 throw error
             }
         }
-        if let salvaged, !salvaged.skipped.isEmpty {
+        if let salvaged, salvaged.isDamaged {
             for r in salvaged.skipped {
                 let lost = r.lostRecords.map { "\($0) records lost" } ?? "records lost: unknown"
                 Diagnostics.error("salvage: skipped bytes \(r.start)..<\(r.end) (\(r.end - r.start) bytes, \(lost)): \(r.reason)")
             }
-            let total = salvaged.lostRecordsExact ? "\(salvaged.lostRecords)" : "at least \(salvaged.lostRecords)"
-            Diagnostics.error("salvage: recovered \(salvaged.records) records in \(salvaged.blocks) blocks; lost \(total) records in \(salvaged.skipped.count) damaged range\(salvaged.skipped.count == 1 ? "" : "s")")
+            var lost: [String] = []
+            if !salvaged.skipped.isEmpty {
+                let total = salvaged.lostRecordsExact ? "\(salvaged.lostRecords)" : "at least \(salvaged.lostRecords)"
+                lost.append("\(total) records in \(salvaged.skipped.count) damaged range\(salvaged.skipped.count == 1 ? "" : "s")")
+            }
+            if let missing = salvaged.missingIndex {
+                Diagnostics.error("salvage: \(input): \(missing.description)")
+                lost.append("an unknown number of records after the last whole block")
+            }
+            Diagnostics.error("salvage: recovered \(salvaged.records) records in \(salvaged.blocks) blocks; lost \(lost.joined(separator: " and "))")
             throw ExitCode(1)
         }
     }

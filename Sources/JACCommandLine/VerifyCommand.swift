@@ -75,7 +75,8 @@ struct VerifyArguments: ParsableArguments {
                     print("\(path): OK, \(report.records) records, \(report.blocks) blocks, \(report.fields) fields, \(report.jsonBytes) -> \(report.archiveBytes) bytes (ratio \(decimal(ratio, places: 2)))\(compared)")
                 }
             } catch {
-                Diagnostics.error("\(path): \(error.message)")
+                // Some messages name the file already (it cannot be opened, it was cut short).
+                Diagnostics.error(error.message.hasPrefix("\(path): ") ? error.message : "\(path): \(error.message)")
                 let code = Diagnostics.exitCode(for: error)
                 if worst == .success || code.rawValue == 2 { worst = code }
             }

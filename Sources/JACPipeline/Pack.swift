@@ -8,7 +8,7 @@ import JACWire
 public struct PackOptions: Equatable, Sendable {
     public var split = SplitOptions()
     public var squeeze = SqueezeOptions()
-    public var writeIndex = true
+    public var index = ArchiveWriter.Index.announced
 
     public init() {}
 
@@ -68,7 +68,7 @@ public enum Pack {
                            threads: Int) throws(JACError) -> PackSummary {
         let splitter = Splitter(source: source, options: options.split)
         let mode = try splitter.detectMode()
-        let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), writeIndex: options.writeIndex, sink: sink)
+        let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), index: options.index, sink: sink)
         let squeezer = Squeezer(options: options.squeeze, threads: threads)
         var summary = PackSummary()
         try squeezer.run(input: { () throws(JACError) in try splitter.next() }) { (_, blocks) throws(JACError) in

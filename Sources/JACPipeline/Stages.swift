@@ -110,7 +110,7 @@ public enum AssembleStage {
     /// Blocks that may wait for an earlier one before the stream is called broken.
     public static let maxPendingBlocks = 4096
 
-    public static func run(inputs: [ByteSource], sink: ByteSink, writeIndex: Bool) throws(JACError) -> StageSummary {
+    public static func run(inputs: [ByteSource], sink: ByteSink, index: ArchiveWriter.Index) throws(JACError) -> StageSummary {
         var writer: ArchiveWriter?
         var summary = StageSummary()
         for source in inputs {
@@ -120,7 +120,7 @@ public enum AssembleStage {
             let isFrames = try source.withBuffered { (p) throws(JACError) in Array(p.prefix(4)) == Frame.magic }
             let open = { (header: FileHeader) throws(JACError) -> ArchiveWriter in
                 if let writer { return writer }
-                let w = try ArchiveWriter(header: header, writeIndex: writeIndex, sink: sink)
+                let w = try ArchiveWriter(header: header, index: index, sink: sink)
                 writer = w
                 return w
             }

@@ -14,15 +14,22 @@ public struct FileHeader: Equatable, Sendable {
     public var canonicalizeKeys = false
     public var canonicalizeNumbers = false
     public var containerHint = ContainerHint.ndjson
+    /// Flags bit 5, a jac convention other JAC v1 readers ignore: an index footer follows the
+    /// blocks, so a file that ends without one was cut short (after a block, or right after this
+    /// header) instead of written with no index.
+    public var indexFollows = false
     public var defaultCompressor = CompressorID.zstd
     public var defaultLevel: UInt8 = 6
     public var blockSizeHintRecords = 100_000
     public var userMetadata: [UInt8] = []
 
+    public static let indexFollowsFlag: UInt32 = 0x20
+
     public init() {}
 
     public var flags: UInt32 {
         (canonicalizeKeys ? 1 : 0) | (canonicalizeNumbers ? 2 : 0) | 4 | containerHint.rawValue << 3
+            | (indexFollows ? FileHeader.indexFollowsFlag : 0)
     }
 
     public func encoded() -> [UInt8] {
@@ -61,6 +68,7 @@ public struct FileHeader: Equatable, Sendable {
             throw JACError(.unsupportedFeature, "reserved container hint 3 in the file header")
         }
         h.containerHint = hint
+        h.indexFollows = flags & indexFollowsFlag != 0
         h.defaultCompressor = CompressorID(rawValue: try r.readByte()) ?? .zstd
         h.defaultLevel = try r.readByte()
         h.blockSizeHintRecords = Int(clamping: try r.readVarint())

@@ -40,7 +40,7 @@ struct EncodedBlockTests {
         #expect(Array(block.bytes.suffix(4)) == hex("79 d2 94 eb"))
     }
 
-    /// §10.6: the whole file `jac pack` writes, when libzstd is the vectors' 1.5.4; with any
+    /// §10.6: the whole file `jac pack --reference-header` writes, when libzstd is the vectors' 1.5.4; with any
     /// other version the file must still decode to the sample.
     @Test func packedWorkedExampleFile() throws {
         let payloads = try samplePayloads()
@@ -49,7 +49,7 @@ struct EncodedBlockTests {
         defer { SharedFiles.removeDirectory(dir) }
         let path = dir + "/sample.jac"
         let file = try written(to: path) { sink in
-            let writer = try ArchiveWriter(header: FileHeader(), writeIndex: true, sink: sink)
+            let writer = try ArchiveWriter(header: FileHeader(), index: .reference, sink: sink)
             try writer.append(block)
             try writer.finish()
         }
@@ -74,5 +74,24 @@ struct EncodedBlockTests {
         #expect(out.text.isEmpty)
         let array = try unpack(bytes: FileHeader().encoded(), layout: .jsonArray)
         #expect(String(decoding: array.text, as: UTF8.self) == "[]\n")
+    }
+
+    /// With the index announced, an empty archive still has a footer (of no blocks), since the
+    /// header alone then reads as an archive cut short; the reference header gives the header alone.
+    @Test func emptyAnnouncedArchiveHasAnEmptyFooter() throws {
+        let dir = try SharedFiles.temporaryDirectory()
+        defer { SharedFiles.removeDirectory(dir) }
+        func empty(_ index: ArchiveWriter.Index) throws -> [UInt8] {
+            try written(to: dir + "/empty.jac") { sink in try ArchiveWriter(header: FileHeader(), index: index, sink: sink).finish() }
+        }
+        var announced = FileHeader()
+        announced.indexFollows = true
+        let header = announced.encoded()
+        #expect(try empty(.announced) == header + IndexFooter(entries: []).encoded(footerOffset: header.count))
+        #expect(try empty(.reference) == FileHeader().encoded())
+        #expect(try empty(.omitted) == FileHeader().encoded())
+        let out = try unpack(bytes: try empty(.announced))
+        #expect(out.text.isEmpty && out.reader.hasIndex)
+        #expect(throws: JACError.self) { try unpack(bytes: header) }
     }
 }

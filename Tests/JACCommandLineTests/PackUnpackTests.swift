@@ -66,9 +66,9 @@ struct PackUnpackTests {
     }
 
     /// The container hint in the header flags (FORMAT.md §3): 0x0c NDJSON, 0x14 JSON array,
-    /// whether the kind was given or detected.
-    @Test(arguments: [("ndjson", [String](), UInt8(0x0C)), ("array", [], 0x14), ("array", ["--json-array"], 0x14),
-                      ("ndjson", ["--ndjson"], 0x0C)])
+    /// whether the kind was given or detected, plus 0x20 when the index footer is announced.
+    @Test(arguments: [("ndjson", [String](), UInt8(0x2C)), ("array", [], 0x34), ("array", ["--json-array"], 0x34),
+                      ("ndjson", ["--ndjson"], 0x2C), ("ndjson", ["--reference-header"], 0x0C), ("array", ["--no-index"], 0x14)])
     func detectsTheInputKind(input: String, flags: [String], headerFlags: UInt8) throws {
         let w = try Workspace()
         try w.write("in.json", input == "array" ? Self.array : Self.ndjson)

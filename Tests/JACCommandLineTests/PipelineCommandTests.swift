@@ -69,7 +69,7 @@ struct PipelineCommandTests {
         for vector in VectorEntry.all().filter(\.identical) {
             let splitArgs = Self.optionPairs(vector.options, keep: ["--block-records", "--json-array"])
             let squeezeArgs = Self.optionPairs(vector.options, keep: ["--zstd-level", "--max-dict-entries", "--canonicalize-keys"])
-            let assembleArgs = vector.options.contains("--no-index") ? "--no-index" : ""
+            let assembleArgs = vector.options.contains("--no-index") ? "--no-index" : "--reference-header"
             let result = try w.shell("""
                 jac-split \(splitArgs) '\(SharedFiles.vectors)/\(vector.input)' | jac-squeeze -j2 \(squeezeArgs) | jac-assemble \(assembleArgs) > out.jac
                 jac-verify -q out.jac

@@ -57,11 +57,11 @@ final class StageHarness {
         }
     }
 
-    func assemble(_ inputs: [[UInt8]], writeIndex: Bool = true) throws -> [UInt8] {
+    func assemble(_ inputs: [[UInt8]], index: ArchiveWriter.Index = .announced) throws -> [UInt8] {
         var sources: [ByteSource] = []
         for input in inputs { sources.append(try ByteSource(path: try file(input))) }
         return try output { (sink) throws(JACError) in
-            _ = try AssembleStage.run(inputs: sources, sink: sink, writeIndex: writeIndex)
+            _ = try AssembleStage.run(inputs: sources, sink: sink, index: index)
         }
     }
 
@@ -69,7 +69,7 @@ final class StageHarness {
     func pipeline(_ input: [UInt8], _ options: PackOptions, threads: Int) throws -> [UInt8] {
         let raw = try split(input, options.split)
         let squeezed = try squeeze(raw, options.squeeze, threads: threads)
-        return try assemble([squeezed], writeIndex: options.writeIndex)
+        return try assemble([squeezed], index: options.index)
     }
 
     /// Decodes an archive to NDJSON.

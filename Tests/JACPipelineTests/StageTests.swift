@@ -8,8 +8,9 @@ import Testing
 /// invariant 1), and that archive gives the input back.
 struct StageTests {
     static func options(blockRecords: Int = 100_000, blockBytes: Int = 64 << 20, canonical: Bool = false,
-                        segmentMaxBytes: Int = 64 << 20) -> PackOptions {
+                        segmentMaxBytes: Int = 64 << 20, index: ArchiveWriter.Index = .announced) -> PackOptions {
         var o = PackOptions()
+        o.index = index
         o.split.blockRecords = blockRecords
         o.split.blockBytes = blockBytes
         o.squeeze.encoding.canonicalizeKeys = canonical
@@ -23,6 +24,8 @@ struct StageTests {
         ("byte-capped blocks", options(blockBytes: 3000)),
         ("canonical keys", options(blockRecords: 500, canonical: true)),
         ("blocks the encoder cuts", options(segmentMaxBytes: 5000)),
+        ("reference header", options(blockRecords: 300, index: .reference)),
+        ("no index", options(blockRecords: 300, index: .omitted)),
     ])
     func pipelineEqualsPackForEveryThreadCount(name: String, options: PackOptions) throws {
         let h = try StageHarness()
@@ -95,6 +98,23 @@ struct StageTests {
         #expect(firstDifference(actualText: try h.unpack(merged), expectedText: parts.flatMap { $0 }) == nil)
         let report = try Verifier.run(source: try ByteSource(path: try h.file(merged)))
         #expect(report.blocks == 9 && report.records == 900 && report.hasIndex)
+    }
+
+    /// The merged archive has an index, so its header announces it, whatever the inputs'
+    /// headers said; an input that announces an index and lacks it was cut short, and is refused.
+    @Test func mergingAnnouncesTheIndexAndRefusesACutInput() throws {
+        let h = try StageHarness()
+        var reference = Self.options(blockRecords: 100)
+        reference.index = .reference
+        let parts = try (1 ... 2).map { try h.pack(sampleRecords(300, seed: $0), reference, threads: 1) }
+        #expect(parts.allSatisfy { $0[4] & 0x20 == 0 })
+        let merged = try h.assemble(parts)
+        #expect(merged[4] & 0x20 != 0)
+        #expect(try h.assemble(parts, index: .reference)[4] & 0x20 == 0)
+        let whole = try h.pack(sampleRecords(300), Self.options(blockRecords: 100), threads: 1)
+        let cut = Array(whole[..<archiveBoundaries(whole)[2]])
+        #expect(throws: JACError.self) { try h.assemble([parts[0], cut]) }
+        #expect(try h.assemble([parts[0], whole]).count > 0)
     }
 
     @Test func verifierComparesAgainstTheInput() throws {

@@ -16,6 +16,18 @@ struct FileHeaderTests {
         h.canonicalizeKeys = true
         h.canonicalizeNumbers = true
         #expect(h.flags == 0x17)
+        h.indexFollows = true
+        #expect(h.flags == 0x37)
+    }
+
+    /// Bit 5, our "an index footer follows", reads back; the reference leaves it clear.
+    @Test func readsTheIndexFollowsBit() throws {
+        var bytes = Self.defaultBytes
+        #expect(try bytes.withBytes { (p) throws(JACError) in try FileHeader.decode(p) }.0.indexFollows == false)
+        bytes[4] |= 0x20
+        let (h, _) = try bytes.withBytes { (p) throws(JACError) in try FileHeader.decode(p) }
+        #expect(h.indexFollows)
+        #expect(h.encoded() == bytes)
     }
 
     @Test func roundTripsWithMetadata() throws {
@@ -46,7 +58,7 @@ struct FileHeaderTests {
         #expect(errorKind(data) { (p) throws(JACError) in try FileHeader.decode(p) } == kind, "\(what)")
     }
 
-    /// Unknown flag bits 5-31 are ignored (FORMAT.md §3).
+    /// Unknown flag bits 6-31 are ignored (FORMAT.md §3 leaves 5-31 unused).
     @Test func ignoresUnknownFlagBits() {
         var bytes = Self.defaultBytes
         bytes[7] = 0x80
