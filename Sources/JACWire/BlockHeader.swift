@@ -85,7 +85,7 @@ public struct BlockHeader: Equatable, Sendable {
             throw JACError(.corruptBlock, "bad block magic")
         }
         var r = ByteReader(bytes, position: 4)
-        let headerLen = try r.readLength(limit: Int(Int32.max), "block header length")
+        let headerLen = try r.readLength(limit: Limits.maxBlockHeaderBytes, "block header length")
         guard r.remaining >= headerLen else {
             throw JACError(.unexpectedEOF, "block header needs \(headerLen) bytes, \(r.remaining) remain")
         }
@@ -95,11 +95,18 @@ public struct BlockHeader: Equatable, Sendable {
         let fieldCount = try body.readLength(limit: Limits.maxFieldsPerBlock, "field count")
         var fields: [FieldDirectoryEntry] = []
         fields.reserveCapacity(fieldCount)
+        // The format has one entry per field: a second entry with a name would give a record two
+        // values for one key, so every reader refuses it here.
+        var entryOfName: [[UInt8]: Int] = [:]
+        entryOfName.reserveCapacity(fieldCount)
         for i in 0 ..< fieldCount {
-            let nameLen = try body.readLength(limit: Limits.maxStringBytes, "field name length")
+            let nameLen = try body.readLength(limit: Limits.maxFieldNameBytes, "field name length")
             let name = try body.readBytes(nameLen)
             guard String(validating: name, as: UTF8.self) != nil else {
                 throw JACError(.corruptBlock, "field \(i) name is not valid UTF-8")
+            }
+            if let earlier = entryOfName.updateValue(i, forKey: Array(name)) {
+                throw JACError(.corruptBlock, "directory entries \(earlier) and \(i) both name field \"\(String(decoding: name, as: UTF8.self))\"")
             }
             let compressor = try body.readByte()
             let level = try body.readByte()
