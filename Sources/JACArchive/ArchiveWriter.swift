@@ -3,6 +3,8 @@ import JACWire
 /// Writes an archive: the file header, blocks in the order given, and the index footer.
 /// Takes finished blocks only, so it is the same for `jac pack` and `jac-assemble`.
 public final class ArchiveWriter {
+    /// The file header written first: what readers of this archive go by.
+    public let header: FileHeader
     private let sink: ByteSink
     private let writeIndex: Bool
     private var entries: [IndexFooter.Entry] = []
@@ -10,6 +12,7 @@ public final class ArchiveWriter {
     public private(set) var recordCount = 0
 
     public init(header: FileHeader, writeIndex: Bool, sink: ByteSink) throws(JACError) {
+        self.header = header
         self.sink = sink
         self.writeIndex = writeIndex
         let bytes = header.encoded()
