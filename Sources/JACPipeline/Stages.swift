@@ -14,6 +14,14 @@ public struct StageSummary: Sendable {
 /// `jac-split`: JSON text in, a frame stream of raw blocks out.
 public enum SplitStage {
     public static func run(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
+        do throws(JACError) {
+            return try split(source: source, sink: sink, options: options)
+        } catch {
+            throw error.naming(input: source.name)
+        }
+    }
+
+    private static func split(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
         let splitter = Splitter(source: source, options: options)
         let mode = try splitter.detectMode()
         let writer = try FrameWriter(sink: sink)

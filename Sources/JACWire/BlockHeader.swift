@@ -50,6 +50,16 @@ public struct BlockHeader: Equatable, Sendable {
         self.fields = fields
     }
 
+    /// The most bytes one directory entry takes besides its name: the name's length, eight
+    /// other varints and two bytes (FORMAT.md §4.2).
+    public static let maxEntryOverhead = 9 * Limits.maxVarintBytes + 2
+
+    /// The longest header body (what header_len counts) of `fields` entries whose names hold
+    /// `nameBytes` bytes in all: what a writer checks against `Limits.maxBlockHeaderBytes`.
+    public static func bodyLengthBound(fields: Int, nameBytes: Int) -> Int {
+        2 * Limits.maxVarintBytes + nameBytes + fields * maxEntryOverhead
+    }
+
     /// Magic, header_len and body: everything before the segment area.
     public func encoded() -> [UInt8] {
         var body: [UInt8] = []
