@@ -38,6 +38,9 @@ public final class ArchiveWriter {
     public func finish() throws(JACError) {
         if writeIndex && !entries.isEmpty {
             let footer = IndexFooter(entries: entries).encoded(footerOffset: offset)
+            guard footer.count <= Limits.maxIndexFooterBytes else {
+                throw JACError(.limitExceeded, "an index footer of \(footer.count) bytes for \(entries.count) blocks exceeds the limit \(Limits.maxIndexFooterBytes) that readers accept (use larger blocks, or no index)")
+            }
             try sink.write(footer)
             offset += footer.count
         }

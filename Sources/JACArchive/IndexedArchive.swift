@@ -123,7 +123,7 @@ public final class IndexedArchive: @unchecked Sendable {
             return "index pointer \(p) is outside the file"
         }
         let start = Int(p)
-        guard start >= headerLength, size - 8 - start <= 64 << 20 else {
+        guard start >= headerLength, size - start <= Limits.maxIndexFooterBytes else {
             return "index pointer \(p) is not after the file header"
         }
         guard let region = try? read(offset: start, count: size - 8 - start) else { return "cannot read the index" }

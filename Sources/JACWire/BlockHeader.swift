@@ -127,6 +127,13 @@ public struct BlockHeader: Equatable, Sendable {
             guard present <= recordCount else {
                 throw JACError(.corruptBlock, "\(what) has \(present) values in \(recordCount) records")
             }
+            // The counts must agree with each other (FORMAT.md §9.3 step 3, checked here rather
+            // than at decode): a record count that readers skipping the block use to number
+            // records is then checked against every field's presence bytes.
+            guard presenceBytes == BitPacking.byteCount(bits: recordCount),
+                  tagBytes == BitPacking.byteCount(bits: 3 * present) else {
+                throw JACError(.corruptBlock, "\(what) has \(presenceBytes) presence and \(tagBytes) tag bytes for \(recordCount) records and \(present) values")
+            }
             let flags = try body.readVarint()
             let dictCount = try body.readLength(limit: Limits.maxDictionaryEntries, "\(what) dictionary entries")
             let ulen = try body.readLength(limit: segmentLimit, "\(what) segment length")

@@ -15,5 +15,7 @@ public enum Limits {
     public static let maxMetadataBytes = 16 << 20
     /// Ours: a block header (its body, FORMAT.md §4.1) longer than this is refused before it is read.
     public static let maxBlockHeaderBytes = 1 << 30
+    /// Ours: the index footer with its pointer; a stream reader holds it whole.
+    public static let maxIndexFooterBytes = 64 << 20
     public static let maxVarintBytes = 10
 }

@@ -123,4 +123,19 @@ struct BlockHeaderTests {
         long.fields[0].name.append(UInt8(ascii: "k"))
         #expect(errorKind(long.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .limitExceeded)
     }
+
+    /// presence_bytes and tag_bytes must be those of the record and value counts (FORMAT.md
+    /// §9.3 step 3), checked with the header, so a damaged record count is seen there.
+    @Test func rejectsCountsThatDisagree() {
+        for recordCount in [9, 17, 100] {
+            let wrong = BlockHeader(recordCount: recordCount, fields: Self.header.fields)
+            #expect(errorKind(wrong.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .corruptBlock, "\(recordCount)")
+        }
+        #expect(errorKind(BlockHeader(recordCount: 5, fields: Self.header.fields).encoded()) { (p) throws(JACError) in
+            try BlockHeader.decode(p)
+        } == nil)
+        var tags = Self.header
+        tags.fields[2].tagBytes = 3
+        #expect(errorKind(tags.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .corruptBlock)
+    }
 }
