@@ -43,13 +43,13 @@ public struct BlockPayloads: Sendable {
         var total = 0
         var nameBytes = 0
         for f in fields {
-            let what = "field \"\(String(decoding: f.name, as: UTF8.self))\""
+            let what = { "field \"\(String(decoding: f.name, as: UTF8.self))\"" }
             guard f.bytes.count <= segmentLimit else {
-                return "\(what): a payload of \(f.bytes.count) bytes exceeds the segment limit \(segmentLimit)"
+                return "\(what()): a payload of \(f.bytes.count) bytes exceeds the segment limit \(segmentLimit)"
             }
             guard f.dictEntryCount <= Limits.maxDictionaryEntries, f.name.count <= Limits.maxFieldNameBytes,
                   max(f.presenceBytes, f.tagBytes) <= Limits.maxPresenceOrTagBytes else {
-                return "\(what): its dictionary, name, presence or tag bytes exceed their limits"
+                return "\(what()): its dictionary, name, presence or tag bytes exceed their limits"
             }
             total += f.bytes.count
             nameBytes += f.name.count
