@@ -124,7 +124,7 @@ complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac u
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac unpack" v verbose' -l 'verbose' -s 'v' -d 'Print what was done (sizes, ratio, time) on standard error.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac unpack" version' -l 'version' -d 'Show the version.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac unpack" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac cat"' -s 'F' -l 'field' -d 'Field(s) to print, comma-separated; repeat for names with commas.' -rfka ''
+complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac cat"' -s 'F' -l 'field' -d 'Fields to print, comma-separated (repeatable); in a name write \\, for a comma and \\\\ for a backslash.' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac cat" format' -l 'format' -d 'Output: ndjson, json-array, csv or values.' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac cat" blocks' -l 'blocks' -d 'Only these blocks (RANGE).' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac cat" records' -l 'records' -d 'Only these records (RANGE, numbered across the archive).' -rfka ''

@@ -65,8 +65,8 @@ public final class ArchiveReader {
         if magic == IndexFooter.magic {
             // Read what remains a buffer at a time (asking for 64 MiB at once would allocate it).
             while try source.fill(source.available + 1) {
-                guard source.available <= 64 << 20 else {
-                    throw JACError(.limitExceeded, "offset \(offset): the index footer is longer than 64 MiB")
+                guard source.available <= Limits.maxIndexFooterBytes else {
+                    throw JACError(.limitExceeded, "offset \(offset): the index footer is longer than \(Limits.maxIndexFooterBytes) bytes")
                 }
             }
             let trailer = try source.take(source.available, "the index footer")

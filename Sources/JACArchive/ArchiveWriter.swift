@@ -15,6 +15,8 @@ public final class ArchiveWriter {
         case omitted
     }
 
+    /// The file header written first: what readers of this archive go by.
+    public let header: FileHeader
     private let sink: ByteSink
     private let index: Index
     private var entries: [IndexFooter.Entry] = []
@@ -27,6 +29,7 @@ public final class ArchiveWriter {
         self.index = index
         var header = header
         header.indexFollows = index == .announced
+        self.header = header
         let bytes = header.encoded()
         try sink.write(bytes)
         offset = bytes.count
@@ -50,6 +53,9 @@ public final class ArchiveWriter {
     public func finish() throws(JACError) {
         if index == .announced || (index == .reference && !entries.isEmpty) {
             let footer = IndexFooter(entries: entries).encoded(footerOffset: offset)
+            guard footer.count <= Limits.maxIndexFooterBytes else {
+                throw JACError(.limitExceeded, "an index footer of \(footer.count) bytes for \(entries.count) blocks exceeds the limit \(Limits.maxIndexFooterBytes) that readers accept (use larger blocks, or no index)")
+            }
             try sink.write(footer)
             offset += footer.count
         }

@@ -70,6 +70,20 @@ public final class BlockDecoder {
         }
     }
 
+    /// Checks the whole block as a full decode does (frame, then every segment decompressed and
+    /// decoded, one at a time) without keeping the columns; returns its header.
+    public func check(_ block: ArchiveBlock) throws(JACError) -> BlockHeader {
+        let (header, areaStart) = try open(block)
+        try block.bytes.withBytes { (p) throws(JACError) in
+            for entry in header.fields {
+                let start = areaStart + entry.segmentOffset
+                _ = try column(entry, segment: UnsafeRawBufferPointer(rebasing: p[start ..< start + entry.compressedLength]),
+                               recordCount: header.recordCount)
+            }
+        }
+        return header
+    }
+
     /// Decompresses and checks one field's segment (FORMAT.md §9.3); errors name the field.
     /// Used for whole blocks and for segments read on their own (projection by index).
     public func column(_ entry: FieldDirectoryEntry, segment: UnsafeRawBufferPointer,

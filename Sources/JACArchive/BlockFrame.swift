@@ -13,7 +13,7 @@ public enum BlockFrame {
         guard prefix.count >= 4 else { throw JACError(.unexpectedEOF, "data ends inside a block magic") }
         guard prefix.prefix(4).elementsEqual(BlockHeader.magic) else { throw JACError(.corruptBlock, "bad block magic") }
         var r = ByteReader(prefix, position: 4)
-        let headerLen = try r.readLength(limit: 1 << 30, "block header length")
+        let headerLen = try r.readLength(limit: Limits.maxBlockHeaderBytes, "block header length")
         return r.position + headerLen
     }
 

@@ -60,7 +60,7 @@ public final class IndexedArchive: @unchecked Sendable {
                 return try FileHeader.decode(p)
             } catch where error.kind == .unexpectedEOF && p.count == 4096 {
                 // Long user metadata: read the whole header.
-                let all = try Self.pread(fd, path, offset: 0, count: min(size, Limits.maxStringBytes + 64))
+                let all = try Self.pread(fd, path, offset: 0, count: min(size, Limits.maxMetadataBytes + 64))
                 return try all.withBytes { (q) throws(JACError) in try FileHeader.decode(q) }
             }
         }
@@ -128,7 +128,7 @@ public final class IndexedArchive: @unchecked Sendable {
             return "index pointer \(p) is outside the file"
         }
         let start = Int(p)
-        guard start >= headerLength, size - 8 - start <= 64 << 20 else {
+        guard start >= headerLength, size - start <= Limits.maxIndexFooterBytes else {
             return "index pointer \(p) is not after the file header"
         }
         guard let region = try? read(offset: start, count: size - 8 - start) else { return "cannot read the index" }
@@ -147,6 +147,19 @@ public final class IndexedArchive: @unchecked Sendable {
             next += e.size
         }
         guard next == start else { return "index footer does not end at the index" }
+        // Each entry's size and record count must be those of the block it points at (FORMAT.md
+        // §7): a count read from the index alone would number the records wrongly.
+        for (i, e) in footer.entries.enumerated() {
+            let actual: (length: Int, records: Int)
+            do throws(JACError) {
+                actual = try frame(at: e.offset, before: start)
+            } catch {
+                return "index footer entry \(i) points at a damaged block (\(error.message))"
+            }
+            guard actual == (e.size, e.recordCount) else {
+                return "index footer entry \(i) (\(e.size) bytes, \(e.recordCount) records) disagrees with block \(i) at offset \(e.offset) (\(actual.length) bytes, \(actual.records) records)"
+            }
+        }
         blocks = footer.entries
         dataEnd = start
         return nil
@@ -164,24 +177,32 @@ public final class IndexedArchive: @unchecked Sendable {
                 dataEnd = offset
                 break
             }
-            let (_, length, records) = try JACError.locating("block \(number) at offset \(offset)") {
-                () throws(JACError) -> (BlockHeader, Int, Int) in
-                guard prefix.count >= 4 else { throw JACError(.unexpectedEOF, "file ends inside a block magic") }
-                let extent = try prefix.withBytes { (p) throws(JACError) in try BlockFrame.headerExtent(p) }
-                guard extent <= remain else { throw JACError(.unexpectedEOF, "file ends inside the block header") }
-                let bytes = try read(offset: offset, count: extent)
-                let (h, _, length) = try bytes.withBytes { (p) throws(JACError) in
-                    try BlockFrame.parse(p, segmentLimit: segmentLimit)
-                }
-                guard length <= remain else {
-                    throw JACError(.unexpectedEOF, "file ends inside the block (needs \(length) bytes, \(remain) remain)")
-                }
-                return (h, length, h.recordCount)
+            let (length, records) = try JACError.locating("block \(number) at offset \(offset)") { () throws(JACError) in
+                try frame(at: offset, before: dataEnd, prefix: prefix)
             }
             blocks.append(IndexFooter.Entry(offset: offset, size: length, recordCount: records))
             offset += length
             number += 1
         }
+    }
+
+    /// The length and record count of the block at `offset`, from its header, which must end
+    /// with the block before `end`. `prefix` is its first bytes when already read.
+    private func frame(at offset: Int, before end: Int, prefix: [UInt8]? = nil) throws(JACError) -> (length: Int, records: Int) {
+        let remain = end - offset
+        var head: [UInt8]
+        if let prefix { head = prefix } else { head = try read(offset: offset, count: min(remain, BlockFrame.prefixLength)) }
+        guard head.count >= 4 else { throw JACError(.unexpectedEOF, "file ends inside a block magic") }
+        let extent = try head.withBytes { (p) throws(JACError) in try BlockFrame.headerExtent(p) }
+        guard extent <= remain else { throw JACError(.unexpectedEOF, "file ends inside the block header") }
+        if extent > head.count { head = try read(offset: offset, count: extent) }
+        let (h, _, length) = try head.withBytes { (p) throws(JACError) in
+            try BlockFrame.parse(UnsafeRawBufferPointer(rebasing: p[..<extent]), segmentLimit: segmentLimit)
+        }
+        guard length <= remain else {
+            throw JACError(.unexpectedEOF, "file ends inside the block (needs \(length) bytes, \(remain) remain)")
+        }
+        return (length, h.recordCount)
     }
 
     /// The header of block `i` and the offset of its segment area within the block; checks the

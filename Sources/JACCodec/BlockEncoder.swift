@@ -20,13 +20,15 @@ public final class BlockEncoder {
     public func encode(_ chunks: [RawChunk]) throws(JACError) -> [BlockPayloads] {
         var blocks: [BlockPayloads] = []
         var set = ColumnSet()
-        for chunk in chunks {
+        var first = RecordIndex(chunk: 0, record: 0)
+        for (c, chunk) in chunks.enumerated() {
             for r in 0 ..< chunk.recordCount {
-                let place = try parse(chunk, record: r)
+                var place = try parse(chunk, record: r)
                 try set.route(parser, options: options, at: place)
                 if try !set.fits(parser, options: options, at: place) {
-                    blocks.append(set.payloads(options: options))
+                    if try finish(set, chunks, first: first, into: &blocks) { place = try parse(chunk, record: r) }
                     set = ColumnSet()
+                    first = RecordIndex(chunk: c, record: r)
                     try set.route(parser, options: options, at: place)
                     guard try set.fits(parser, options: options, at: place) else {
                         throw JACError(.bug, "record does not fit an empty block")
@@ -35,8 +37,54 @@ public final class BlockEncoder {
                 set.add(parser, options: options)
             }
         }
-        if set.recordCount > 0 { blocks.append(set.payloads(options: options)) }
+        if set.recordCount > 0 { try finish(set, chunks, first: first, into: &blocks) }
         return blocks
+    }
+
+    /// A record by its chunk and its place there.
+    private struct RecordIndex {
+        var chunk: Int
+        var record: Int
+    }
+
+    /// Lays out the block `set` holds (its records start at `first`) and appends it to `blocks`
+    /// when it keeps every limit readers check. The cutting rule's projection (FORMAT.md §6.8)
+    /// is not an upper bound of what is laid out (a dictionary index can be longer than a short
+    /// string, a delta than an integer; presence bits of absent keys and the header's names are
+    /// not counted), so a block over a limit is cut in two halves, each laid out and checked in
+    /// turn: the same cuts for the same records. A single record over a limit is an error naming
+    /// its line. Returns true when records were parsed again (the parser was reused).
+    @discardableResult
+    private func finish(_ set: ColumnSet, _ chunks: [RawChunk], first: RecordIndex,
+                        into blocks: inout [BlockPayloads]) throws(JACError) -> Bool {
+        let block = set.payloads(options: options)
+        guard let problem = block.limitProblem(segmentLimit: options.segmentMaxBytes) else {
+            blocks.append(block)
+            return false
+        }
+        var records: [RecordIndex] = []
+        var at = first
+        while records.count < set.recordCount {
+            if at.record == chunks[at.chunk].recordCount {
+                at = RecordIndex(chunk: at.chunk + 1, record: 0)
+                continue
+            }
+            records.append(at)
+            at.record += 1
+        }
+        guard records.count > 1 else {
+            throw try parse(chunks[first.chunk], record: first.record).error(.limitExceeded, problem)
+        }
+        for half in [records[..<(records.count / 2)], records[(records.count / 2)...]] {
+            var part = ColumnSet()
+            for r in half {
+                let place = try parse(chunks[r.chunk], record: r.record)
+                try part.route(parser, options: options, at: place)
+                part.add(parser, options: options)
+            }
+            try finish(part, chunks, first: half[half.startIndex], into: &blocks)
+        }
+        return true
     }
 
     /// The columns of one chunk's records, without cutting.

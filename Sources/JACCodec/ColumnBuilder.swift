@@ -6,6 +6,8 @@ import JACWire
 struct ColumnSize {
     var values = 0
     var bools = 0
+    var strings = 0
+    var ints = 0
     /// Integers' varints, decimals, strings, objects and arrays.
     var bytes = 0
 
@@ -14,9 +16,18 @@ struct ColumnSize {
             + BitPacking.byteCount(bits: bools) + bytes
     }
 
+    /// At least the laid-out payload's length: the projection counts raw strings and plain
+    /// integers, while a dictionary adds up to 2 bytes of index per string (its entries are
+    /// some of the strings) and delta coding up to 9 bytes per integer (10-byte varints).
+    func bound(records: Int) -> Int {
+        projected(records: records) + 2 * strings + (Limits.maxVarintBytes - 1) * ints
+    }
+
     static func += (a: inout ColumnSize, b: ColumnSize) {
         a.values += b.values
         a.bools += b.bools
+        a.strings += b.strings
+        a.ints += b.ints
         a.bytes += b.bytes
     }
 }
@@ -52,7 +63,7 @@ struct ColumnBuilder {
 
     /// What the §6.8 projection counts of this column.
     var size: ColumnSize {
-        ColumnSize(values: tags.count, bools: bools.count,
+        ColumnSize(values: tags.count, bools: bools.count, strings: stringCount, ints: ints.count,
                    bytes: intBytes + decimals.count + rawStrings.count + objects.count + arrays.count)
     }
 

@@ -35,6 +35,9 @@ public struct ColumnSet {
                 let key = UnsafeRawBufferPointer(rebasing: scratch[field.key])
                 let index = names.intern(key).index
                 if index == seenInRecord.count {
+                    guard key.count <= Limits.maxFieldNameBytes else {
+                        throw place.error(.limitExceeded, "field name of \(key.count) bytes exceeds the limit \(Limits.maxFieldNameBytes)")
+                    }
                     seenInRecord.append(0)
                     seenAt.append(0)
                 }
@@ -49,10 +52,10 @@ public struct ColumnSet {
                 route.append(index)
                 if field.kind == .decimal {
                     if field.payload.count > Limits.maxDecimalDigits {
-                        throw place.error(.limitExceeded, "a number with \(field.payload.count) digits is over the 65536-digit limit")
+                        throw place.error(.limitExceeded, "field \"\(String(decoding: key, as: UTF8.self))\": a number of \(field.payload.count) digits exceeds the limit \(Limits.maxDecimalDigits)")
                     }
                 } else if field.payload.count > Limits.maxStringBytes {
-                    throw place.error(.limitExceeded, "a value of \(field.payload.count) bytes is over the 16 MiB limit")
+                    throw place.error(.limitExceeded, "field \"\(String(decoding: key, as: UTF8.self))\": \(field.kind == .string ? "a string" : "nested JSON text") of \(field.payload.count) bytes exceeds the limit \(Limits.maxStringBytes)")
                 }
             }
         }
@@ -69,7 +72,7 @@ public struct ColumnSet {
             if empty { throw place.error(.limitExceeded, "a record with more than \(Limits.maxFieldsPerBlock) distinct keys cannot be stored") }
             return false
         }
-        if recordCount >= options.maxRecordsPerBlock { return false }
+        if recordCount >= options.blockRecordLimit { return false }
         for (i, index) in route.enumerated() where index >= 0 {
             let valueSize = ColumnBuilder.valueSize(parser.fields[i])
             let current = index < columns.count ? columns[index].projectedSize(records: recordCount + 1)
@@ -100,7 +103,7 @@ public struct ColumnSet {
     }
 
     private mutating func appendColumn(options: EncodingOptions) {
-        columns.append(ColumnBuilder(name: Array(names.entry(columns.count)), maxDictEntries: options.maxDictEntries))
+        columns.append(ColumnBuilder(name: Array(names.entry(columns.count)), maxDictEntries: options.dictionaryEntryLimit))
     }
 
     /// The payloads of the block these columns make.

@@ -20,4 +20,8 @@ public struct EncodingOptions: Equatable, Sendable {
     public var maxRecordsPerBlock = Limits.maxRecordsPerBlock
 
     public init() {}
+
+    /// The options as the encoder applies them: never past what readers accept (Limits.swift).
+    var blockRecordLimit: Int { min(maxRecordsPerBlock, Limits.maxRecordsPerBlock) }
+    var dictionaryEntryLimit: Int { min(maxDictEntries, Limits.maxDictionaryEntries) }
 }

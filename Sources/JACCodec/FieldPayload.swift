@@ -32,4 +32,35 @@ public struct BlockPayloads: Sendable {
         self.recordCount = recordCount
         self.fields = fields
     }
+
+    /// Why a reader would refuse this block (FORMAT.md §4.5, §8; Limits.swift), or nil: the
+    /// encoder's check of what it actually laid out, against the limits the readers check, with
+    /// `segmentLimit` the one the file header gives them.
+    public func limitProblem(segmentLimit: Int) -> String? {
+        guard recordCount <= Limits.maxRecordsPerBlock, fields.count <= Limits.maxFieldsPerBlock else {
+            return "a block of \(recordCount) records and \(fields.count) fields exceeds the limits \(Limits.maxRecordsPerBlock) and \(Limits.maxFieldsPerBlock)"
+        }
+        var total = 0
+        var nameBytes = 0
+        for f in fields {
+            let what = { "field \"\(String(decoding: f.name, as: UTF8.self))\"" }
+            guard f.bytes.count <= segmentLimit else {
+                return "\(what()): a payload of \(f.bytes.count) bytes exceeds the segment limit \(segmentLimit)"
+            }
+            guard f.dictEntryCount <= Limits.maxDictionaryEntries, f.name.count <= Limits.maxFieldNameBytes,
+                  max(f.presenceBytes, f.tagBytes) <= Limits.maxPresenceOrTagBytes else {
+                return "\(what()): its dictionary, name, presence or tag bytes exceed their limits"
+            }
+            total += f.bytes.count
+            nameBytes += f.name.count
+        }
+        guard total <= Limits.maxBlockUncompressedBytes else {
+            return "a block of \(total) payload bytes exceeds the limit \(Limits.maxBlockUncompressedBytes)"
+        }
+        let header = BlockHeader.bodyLengthBound(fields: fields.count, nameBytes: nameBytes)
+        guard header <= Limits.maxBlockHeaderBytes else {
+            return "a block header of up to \(header) bytes exceeds the limit \(Limits.maxBlockHeaderBytes)"
+        }
+        return nil
+    }
 }

@@ -34,8 +34,9 @@ public final class PendingBlock: @unchecked Sendable {
     }
 
     /// Joins the chunks of one block (in record order), or returns nil when the joined block
-    /// would break a limit of FORMAT.md §8: the block then needs cutting, record by record. The
-    /// cutting rule's quantities only grow, so checking the totals is enough.
+    /// would break a limit of FORMAT.md §8 or might lay out past one (`ColumnSize.bound`): the
+    /// block is then encoded record by record, which cuts it and checks what it lays out. The
+    /// quantities only grow, so checking the totals is enough.
     init?(joining chunks: [ColumnSet], options: EncodingOptions) {
         var names = ByteStringTable(capacity: 64)
         var fields: [JoinedField] = []
@@ -55,9 +56,17 @@ public final class PendingBlock: @unchecked Sendable {
             records += chunk.recordCount
             estimate += chunk.estimate
         }
-        guard fields.count <= Limits.maxFieldsPerBlock, records <= options.maxRecordsPerBlock,
-              estimate <= Limits.maxBlockUncompressedBytes,
-              fields.allSatisfy({ $0.size.projected(records: records) + 2 <= options.segmentMaxBytes })
+        var bound = 0
+        var nameBytes = 0
+        for field in fields {
+            let b = field.size.bound(records: records)
+            guard b + 2 <= options.segmentMaxBytes else { return nil }
+            bound += b
+            nameBytes += field.name.count
+        }
+        guard fields.count <= Limits.maxFieldsPerBlock, records <= options.blockRecordLimit,
+              estimate <= Limits.maxBlockUncompressedBytes, bound <= Limits.maxBlockUncompressedBytes,
+              BlockHeader.bodyLengthBound(fields: fields.count, nameBytes: nameBytes) <= Limits.maxBlockHeaderBytes
         else { return nil }
         if options.canonicalizeKeys {
             fields.sort { $0.name.lexicographicallyPrecedes($1.name) }

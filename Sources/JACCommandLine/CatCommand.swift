@@ -12,6 +12,9 @@ struct CatCommand: ParsableCommand {
         exactly the requested keys the record has ({} when none), so absent and null stay \
         apart; csv (with a header line; null and absent both empty) and values (JSON values \
         separated by tabs, absent empty) are plainer. Without --field whole records are printed. \
+        In a --field list, a comma separates names, \\, is a comma inside a name and \\\\ a \
+        backslash; nothing else is special (dots and brackets are part of the name), n commas \
+        make n + 1 names, and --field '' is the empty name. \
         From a file, blocks are located with the index footer (or a header scan) and only the \
         requested fields' segments are decompressed; whole blocks are still read to check their \
         CRCs unless --no-crc is given. RANGE is N, A-B (inclusive), A- or -B, counting from 0 \
@@ -21,7 +24,7 @@ struct CatCommand: ParsableCommand {
     @Argument(help: "Archive file, or '-' for standard input.")
     var input = "-"
 
-    @Option(name: [.customShort("F"), .long], help: "Field(s) to print, comma-separated; repeat for names with commas.")
+    @Option(name: [.customShort("F"), .long], help: "Fields to print, comma-separated (repeatable); in a name write \\, for a comma and \\\\ for a backslash.")
     var field: [String] = []
 
     @Option(name: .long, help: "Output: ndjson, json-array, csv or values.")
@@ -46,11 +49,7 @@ struct CatCommand: ParsableCommand {
         var options = Projection.Options()
         if !field.isEmpty {
             var keys: [[UInt8]] = []
-            for f in field {
-                // "a,b" is two fields; a name with a comma is given alone with a trailing comma.
-                let parts = f.contains(",") ? f.split(separator: ",", omittingEmptySubsequences: true).map(String.init) : [f]
-                keys += parts.map { Array($0.utf8) }
-            }
+            for f in field { keys += try usage { () throws(JACError) in try FieldList.names(f) } }
             options.keys = keys
         }
         switch format {
@@ -91,8 +90,13 @@ struct CatCommand: ParsableCommand {
     }
 
     private func parseRange(_ text: String, what: String) throws -> Range<Int> {
-        let result: Result<Range<Int>, JACError>
-        do throws(JACError) { result = .success(try Selection.parseRange(text, what: what)) } catch { result = .failure(error) }
+        try usage { () throws(JACError) in try Selection.parseRange(text, what: what) }
+    }
+
+    /// `body`'s result, its `JACError` turned into a usage error (exit status 2).
+    private func usage<T>(_ body: () throws(JACError) -> T) throws -> T {
+        let result: Result<T, JACError>
+        do throws(JACError) { result = .success(try body()) } catch { result = .failure(error) }
         switch result {
         case .success(let r): return r
         case .failure(let e): throw ValidationError(e.message)

@@ -77,6 +77,7 @@ public struct AssembleCommand: ParsableCommand {
         discussion: """
         Inputs may also be complete JAC archives: their blocks are copied unchanged, in the order \
         given, under one new index (merging archives packed separately, e.g. on several hosts). \
+        Every block is decoded first, so nothing a reader of the output would refuse is written. \
         On a broken or incomplete stream nothing that decodes is left behind: with -o no file \
         appears, and on standard output the bytes end in a way every JAC reader rejects.
         """,

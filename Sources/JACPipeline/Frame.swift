@@ -58,10 +58,14 @@ public final class FrameWriter {
 
     /// Writes one frame whose payload is `parts` back to back (no copy into one buffer).
     public func write(_ kind: Frame.Kind, sequence: Int, parts: [[UInt8]]) throws(JACError) {
+        let length = parts.reduce(0) { $0 + $1.count }
+        guard length <= Frame.maxPayload else {
+            throw JACError(.limitExceeded, "raw block \(sequence): a frame of \(length) bytes exceeds the limit \(Frame.maxPayload) that readers accept")
+        }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(kind.rawValue)
         Varint.append(sequence, to: &scratch)
-        Varint.append(parts.reduce(0) { $0 + $1.count }, to: &scratch)
+        Varint.append(length, to: &scratch)
         var crc = CRC32C()
         crc.update(scratch)
         try sink.write(scratch)

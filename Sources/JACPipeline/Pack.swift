@@ -42,6 +42,14 @@ extension SqueezeOptions {
     }
 }
 
+extension JACError {
+    /// An error about a record ("line 3, column 1: ...") with the input's name in front, so a
+    /// stage reading a file says which (errors about anything else already name what they are about).
+    func naming(input name: String) -> JACError {
+        message.hasPrefix("line ") ? at(name) : self
+    }
+}
+
 /// What a pack run did, for `-v` summaries.
 public struct PackSummary: Sendable {
     public var records = 0
@@ -66,6 +74,15 @@ public struct PackSummary: Sendable {
 public enum Pack {
     public static func run(source: ByteSource, sink: ByteSink, options: PackOptions,
                            threads: Int) throws(JACError) -> PackSummary {
+        do throws(JACError) {
+            return try pack(source: source, sink: sink, options: options, threads: threads)
+        } catch {
+            throw error.naming(input: source.name)
+        }
+    }
+
+    private static func pack(source: ByteSource, sink: ByteSink, options: PackOptions,
+                             threads: Int) throws(JACError) -> PackSummary {
         let splitter = Splitter(source: source, options: options.split)
         let mode = try splitter.detectMode()
         let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), index: options.index, sink: sink)

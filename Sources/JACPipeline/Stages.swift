@@ -14,6 +14,14 @@ public struct StageSummary: Sendable {
 /// `jac-split`: JSON text in, a frame stream of raw blocks out.
 public enum SplitStage {
     public static func run(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
+        do throws(JACError) {
+            return try split(source: source, sink: sink, options: options)
+        } catch {
+            throw error.naming(input: source.name)
+        }
+    }
+
+    private static func split(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
         let splitter = Splitter(source: source, options: options)
         let mode = try splitter.detectMode()
         let writer = try FrameWriter(sink: sink)
@@ -143,7 +151,7 @@ public enum AssembleStage {
                                      summary: inout StageSummary) throws(JACError) {
         let name = frames.source.name
         let writer = try open(try frames.readHeader(expecting: .compressed))
-        let decoder = BlockDecoder()
+        let decoder = BlockDecoder(segmentLimit: segmentLimit(of: writer))
         // Per raw block: its part count and the parts received so far (held by what arrived,
         // never by what a frame claims).
         var pending: [Int: (parts: Int, received: [Int: EncodedBlock])] = [:]
@@ -170,8 +178,8 @@ public enum AssembleStage {
                 while let ready = pending[next], ready.received.count == ready.parts {
                     for part in 0 ..< ready.parts {
                         let block = ready.received[part]!
-                        try JACError.locating("\(name): block \(next)") { () throws(JACError) in
-                            try checkBlock(block, decoder: decoder)
+                        try JACError.locating("\(name): block \(next) part \(part)") { () throws(JACError) in
+                            try check(block.bytes, claimedRecords: block.recordCount, decoder: decoder)
                         }
                         try writer.append(block)
                         records += block.recordCount
@@ -195,23 +203,33 @@ public enum AssembleStage {
     private static func appendArchive(_ reader: ArchiveReader, open: (FileHeader) throws(JACError) -> ArchiveWriter,
                                       summary: inout StageSummary) throws(JACError) {
         let writer = try open(reader.header)
-        let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
+        // The blocks must read back under the header written, which may be another input's.
+        let decoder = BlockDecoder(segmentLimit: segmentLimit(of: writer))
         while let block = try reader.next() {
-            let (header, _) = try JACError.locating("\(reader.source.name): block \(block.number)") { () throws(JACError) in
-                try decoder.open(block)
+            let records = try JACError.locating("\(reader.source.name): block \(block.number)") { () throws(JACError) in
+                try check(block.bytes, claimedRecords: nil, decoder: decoder)
             }
-            try writer.append(blockBytes: block.bytes, recordCount: header.recordCount)
+            try writer.append(blockBytes: block.bytes, recordCount: records)
         }
         if let problem = reader.indexProblem, problem != "no index footer" {
             throw JACError(.corruptIndex, "\(reader.source.name): \(problem)")
         }
     }
 
-    /// A block from a frame must at least be a block: magic, header, tiling and CRC.
-    private static func checkBlock(_ block: EncodedBlock, decoder: BlockDecoder) throws(JACError) {
-        let (header, _) = try decoder.open(ArchiveBlock(number: 0, offset: 0, bytes: block.bytes))
-        guard header.recordCount == block.recordCount else {
-            throw JACError(.frame, "frame says \(block.recordCount) records, block holds \(header.recordCount)")
+    /// Nothing is written that a reader of the output would refuse: a block (from a frame, whose
+    /// CRC covers only the frame, or from another archive) is decoded as a full read does it
+    /// (header limits, block CRC, tiling, every segment decompressed and decoded) and its record
+    /// count compared with the frame's claim. Returns the record count.
+    private static func check(_ bytes: [UInt8], claimedRecords: Int?, decoder: BlockDecoder) throws(JACError) -> Int {
+        let header = try decoder.check(ArchiveBlock(number: 0, offset: 0, bytes: bytes))
+        if let claimedRecords, claimedRecords != header.recordCount {
+            throw JACError(.frame, "frame says \(claimedRecords) records, block holds \(header.recordCount)")
         }
+        return header.recordCount
+    }
+
+    /// The segment limit readers of the output apply (FORMAT.md §3).
+    private static func segmentLimit(of writer: ArchiveWriter) -> Int {
+        writer.header.segmentMaxBytes ?? Limits.defaultSegmentMaxBytes
     }
 }

@@ -50,6 +50,16 @@ public struct BlockHeader: Equatable, Sendable {
         self.fields = fields
     }
 
+    /// The most bytes one directory entry takes besides its name: the name's length, eight
+    /// other varints and two bytes (FORMAT.md §4.2).
+    public static let maxEntryOverhead = 9 * Limits.maxVarintBytes + 2
+
+    /// The longest header body (what header_len counts) of `fields` entries whose names hold
+    /// `nameBytes` bytes in all: what a writer checks against `Limits.maxBlockHeaderBytes`.
+    public static func bodyLengthBound(fields: Int, nameBytes: Int) -> Int {
+        2 * Limits.maxVarintBytes + nameBytes + fields * maxEntryOverhead
+    }
+
     /// Magic, header_len and body: everything before the segment area.
     public func encoded() -> [UInt8] {
         var body: [UInt8] = []
@@ -85,7 +95,7 @@ public struct BlockHeader: Equatable, Sendable {
             throw JACError(.corruptBlock, "bad block magic")
         }
         var r = ByteReader(bytes, position: 4)
-        let headerLen = try r.readLength(limit: Int(Int32.max), "block header length")
+        let headerLen = try r.readLength(limit: Limits.maxBlockHeaderBytes, "block header length")
         guard r.remaining >= headerLen else {
             throw JACError(.unexpectedEOF, "block header needs \(headerLen) bytes, \(r.remaining) remain")
         }
@@ -95,11 +105,18 @@ public struct BlockHeader: Equatable, Sendable {
         let fieldCount = try body.readLength(limit: Limits.maxFieldsPerBlock, "field count")
         var fields: [FieldDirectoryEntry] = []
         fields.reserveCapacity(fieldCount)
+        // The format has one entry per field: a second entry with a name would give a record two
+        // values for one key, so every reader refuses it here.
+        var entryOfName: [[UInt8]: Int] = [:]
+        entryOfName.reserveCapacity(fieldCount)
         for i in 0 ..< fieldCount {
-            let nameLen = try body.readLength(limit: Limits.maxStringBytes, "field name length")
+            let nameLen = try body.readLength(limit: Limits.maxFieldNameBytes, "field name length")
             let name = try body.readBytes(nameLen)
             guard String(validating: name, as: UTF8.self) != nil else {
                 throw JACError(.corruptBlock, "field \(i) name is not valid UTF-8")
+            }
+            if let earlier = entryOfName.updateValue(i, forKey: Array(name)) {
+                throw JACError(.corruptBlock, "directory entries \(earlier) and \(i) both name field \"\(String(decoding: name, as: UTF8.self))\"")
             }
             let compressor = try body.readByte()
             let level = try body.readByte()
@@ -109,6 +126,13 @@ public struct BlockHeader: Equatable, Sendable {
             let present = try body.readLength(limit: Int(Int32.max), "\(what) value count")
             guard present <= recordCount else {
                 throw JACError(.corruptBlock, "\(what) has \(present) values in \(recordCount) records")
+            }
+            // The counts must agree with each other (FORMAT.md §9.3 step 3, checked here rather
+            // than at decode): a record count that readers skipping the block use to number
+            // records is then checked against every field's presence bytes.
+            guard presenceBytes == BitPacking.byteCount(bits: recordCount),
+                  tagBytes == BitPacking.byteCount(bits: 3 * present) else {
+                throw JACError(.corruptBlock, "\(what) has \(presenceBytes) presence and \(tagBytes) tag bytes for \(recordCount) records and \(present) values")
             }
             let flags = try body.readVarint()
             let dictCount = try body.readLength(limit: Limits.maxDictionaryEntries, "\(what) dictionary entries")

@@ -72,7 +72,7 @@ public struct FileHeader: Equatable, Sendable {
         h.defaultCompressor = CompressorID(rawValue: try r.readByte()) ?? .zstd
         h.defaultLevel = try r.readByte()
         h.blockSizeHintRecords = Int(clamping: try r.readVarint())
-        let metaLen = try r.readLength(limit: Limits.maxStringBytes, "user metadata length")
+        let metaLen = try r.readLength(limit: Limits.maxMetadataBytes, "user metadata length")
         let meta = try r.readBytes(metaLen)
         if !meta.isEmpty, meta.allSatisfy({ $0 == 0 }) {
             throw JACError(.corruptHeader, "user metadata is all zero bytes")

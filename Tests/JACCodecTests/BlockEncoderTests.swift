@@ -145,3 +145,81 @@ struct BlockEncoderTests {
         }
     }
 }
+
+/// The encoder stays inside every limit its readers check (Limits.swift), whatever the options
+/// ask: at a limit a block is written, past it the block is cut or the record refused.
+struct EncoderLimitTests {
+    /// 128 distinct strings, then the empty string (dictionary entry 128: a 2-byte index where
+    /// the raw string takes 1 byte) many times: the laid-out payload outgrows the projection.
+    static let lines: [String] = (0 ..< 2000).map { i in i < 128 ? #"{"s":"x\#(i)"}"# : #"{"s":""}"# }
+
+    @Test func aSegmentOverTheLimitAfterLayoutIsCut() throws {
+        let whole = try encode(Self.lines)
+        try #require(whole.count == 1 && whole[0].fields[0].encodingFlags == FieldDirectoryEntry.dictionaryFlag)
+        let actual = whole[0].fields[0].bytes.count
+        var options = EncodingOptions()
+        options.segmentMaxBytes = actual
+        #expect(try encode(Self.lines, options: options).count == 1)
+        options.segmentMaxBytes = actual - 1
+        let cut = try encode(Self.lines, options: options)
+        #expect(cut.count == 2 && cut.map(\.recordCount) == [1000, 1000])
+        #expect(cut.allSatisfy { $0.limitProblem(segmentLimit: actual - 1) == nil })
+        #expect(try decode(cut) == Array(Self.lines.joined(separator: "\n").utf8) + [0x0A])
+        // Encoded in chunks and joined (jac-squeeze's way), the same blocks.
+        let encoder = BlockEncoder(options: options)
+        let chunks = ChunkedEncodingTests.chunks(Self.lines, chunkBytes: 700)
+        #expect(ChunkedEncodingTests.flatten(try ChunkedEncodingTests.chunked(chunks, encoder: encoder)) == ChunkedEncodingTests.flatten(cut))
+    }
+
+    /// A dictionary never has more than 4,096 entries, even when the option asks for more.
+    @Test(arguments: [(4096, true), (4097, false)])
+    func dictionaryEntriesStayInsideTheLimit(distinct: Int, dictionary: Bool) throws {
+        var options = EncodingOptions()
+        options.maxDictEntries = 10_000
+        let lines = (0 ..< 40_000).map { #"{"s":"v\#($0 % distinct)"}"# }
+        let blocks = try encode(lines, options: options)
+        try #require(blocks.count == 1)
+        let f = blocks[0].fields[0]
+        #expect((f.encodingFlags & FieldDirectoryEntry.dictionaryFlag != 0) == dictionary)
+        #expect(f.dictEntryCount == (dictionary ? distinct : 0))
+        #expect(blocks[0].limitProblem(segmentLimit: Limits.defaultSegmentMaxBytes) == nil)
+    }
+
+    /// A block never holds more than 100,000 records, even when the option asks for more.
+    @Test func recordsPerBlockStayInsideTheLimit() throws {
+        var options = EncodingOptions()
+        options.maxRecordsPerBlock = 200_000
+        let lines = [String](repeating: #"{"a":1}"#, count: Limits.maxRecordsPerBlock + 1)
+        #expect(try encode(lines, options: options).map(\.recordCount) == [Limits.maxRecordsPerBlock, 1])
+    }
+
+    /// A field name of 16 MiB is stored; one byte more is refused, naming the record's line.
+    @Test func fieldNameLimit() throws {
+        func record(_ n: Int) -> [UInt8] { Array(#"{""#.utf8) + [UInt8](repeating: 0x6b, count: n) + Array(#"":1}"#.utf8) }
+        let ok = try encode(bytes: [Array(#"{"a":1}"#.utf8), record(Limits.maxFieldNameBytes)])
+        #expect(ok.count == 1 && ok[0].fields[1].name.count == Limits.maxFieldNameBytes)
+        do {
+            _ = try encode(bytes: [Array(#"{"a":1}"#.utf8), record(Limits.maxFieldNameBytes + 1)])
+            Issue.record("a field name over 16 MiB was accepted")
+        } catch let error as JACError {
+            #expect(error.kind == .limitExceeded)
+            #expect(error.message == "line 2, column 1: field name of 16777217 bytes exceeds the limit 16777216")
+        }
+    }
+
+    /// The check on laid-out blocks, at the real limits: segment length, and the 256 MiB of
+    /// payload per block (two fields of 128 MiB, and one byte more).
+    @Test func laidOutBlocksAreCheckedAtTheLimits() {
+        func field(_ name: String, _ bytes: Int) -> FieldPayload {
+            FieldPayload(name: Array(name.utf8), valueCountPresent: 1, encodingFlags: 0, dictEntryCount: 0,
+                         presenceBytes: 1, tagBytes: 1, bytes: [UInt8](repeating: 0, count: bytes))
+        }
+        let half = Limits.maxBlockUncompressedBytes / 2
+        #expect(BlockPayloads(recordCount: 1, fields: [field("a", 1000)]).limitProblem(segmentLimit: 1000) == nil)
+        #expect(BlockPayloads(recordCount: 1, fields: [field("a", 1001)]).limitProblem(segmentLimit: 1000)?.contains("segment limit 1000") == true)
+        #expect(BlockPayloads(recordCount: 1, fields: [field("a", half), field("b", half)]).limitProblem(segmentLimit: half) == nil)
+        let over = BlockPayloads(recordCount: 1, fields: [field("a", half), field("b", half + 1)])
+        #expect(over.limitProblem(segmentLimit: half + 1) == "a block of 268435457 payload bytes exceeds the limit 268435456")
+        #expect(BlockPayloads(recordCount: 100_001, fields: []).limitProblem(segmentLimit: 1000) != nil)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import JACTestSupport
+import JACWire
 import Testing
 
 /// `jac unpack -jN`, `jac cat`, `jac ls`, `--salvage` and quiet closed pipes, run as executables.
@@ -104,8 +105,9 @@ struct ReadCommandsTests {
         let names: [[UInt8]] = fields.compactMap { f in
             if case .object(let m) = f, case .string(let n)? = m[Array("name".utf8)] { return n } else { return nil }
         }
-        for name in names where !name.contains(UInt8(ascii: ",")) {
-            let r = try ws.jac(["cat", "-j2", ws.file("a.jac"), "--field", String(decoding: name, as: UTF8.self)])
+        for name in names {
+            let escaped = name.flatMap { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\\") ? [UInt8(ascii: "\\"), $0] : [$0] }
+            let r = try ws.jac(["cat", "-j2", ws.file("a.jac"), "--field", String(decoding: escaped, as: UTF8.self)])
             let got = try JSONValue.recordLines(r.stdout).map { try JSONValue.parse($0) }
             let want: [JSONValue] = full.map { rec in
                 guard case .object(let m) = rec else { return rec }
@@ -114,5 +116,113 @@ struct ReadCommandsTests {
             #expect(firstDifference(actual: got, expected: want) == nil, "\(String(decoding: name, as: UTF8.self))")
         }
         #expect(try ws.jac(["unpack", "-j4", ws.file("a.jac")]).stdout == (try ws.jac(["unpack", "-j1", ws.file("a.jac")]).stdout))
+    }
+}
+
+/// Reading archives whose parts disagree, and selecting fields whose names hold the list syntax.
+struct ReadCommandClaimsTests {
+    /// `-F` splits at unescaped commas only; `\,` and `\\` are a comma and a backslash in a name,
+    /// and dots, brackets, non-ASCII and the empty name are plain names.
+    @Test func fieldListSelectsEveryName() throws {
+        let ws = try Workspace()
+        try ws.write("k.ndjson", #"{"a,b":1,"a":2,"b":3,"c.d":4,"e[0]":5,"x\\y":6,"":7,"é":8,"a\\,b":9}"# + "\n")
+        #expect(try ws.jac(["pack", "-o", "k.jac", "k.ndjson"]).status == 0)
+        let cases: [(String, String)] = [
+            (#"a\,b"#, #"{"a,b":1}"#), ("a,b", #"{"a":2,"b":3}"#), ("c.d", #"{"c.d":4}"#), ("e[0]", #"{"e[0]":5}"#),
+            (#"x\\y"#, #"{"x\\y":6}"#), ("", #"{"":7}"#), ("é", #"{"é":8}"#), ("a,", #"{"a":2,"":7}"#),
+            (#"a\\\,b"#, #"{"a\\,b":9}"#), (#"b,a\,b,,"#, #"{"b":3,"a,b":1,"":7}"#),
+        ]
+        for (list, want) in cases {
+            let r = try ws.jac(["cat", "-F", list, "k.jac"])
+            #expect(r.status == 0 && String(decoding: r.stdout, as: UTF8.self) == want + "\n", "-F \(list)")
+        }
+        // Repeating the option adds names.
+        let twice = try ws.jac(["cat", "--field", "c.d", "--field", #"a\,b"#, "k.jac"])
+        #expect(String(decoding: twice.stdout, as: UTF8.self) == #"{"c.d":4,"a,b":1}"# + "\n")
+        for bad in [#"a\b"#, #"a\"#] {
+            let r = try ws.jac(["cat", "-F", bad, "k.jac"])
+            #expect(r.status != 0 && r.stdout.isEmpty && r.stderr.contains("backslash"), "-F \(bad)")
+        }
+    }
+
+    /// Packs records 0 and 1-3 separately, merges them with `assembleOptions`, and swaps the
+    /// merged index's record counts (its CRC recomputed).
+    static func swappedIndexArchive(_ ws: Workspace, assembleOptions: [String]) throws {
+        try ws.write("one.ndjson", #"{"a":0}"# + "\n")
+        try ws.write("three.ndjson", #"{"a":1}"# + "\n" + #"{"a":2}"# + "\n" + #"{"a":3}"# + "\n")
+        #expect(try ws.jac(["pack", "-o", "one.jac", "one.ndjson"]).status == 0)
+        #expect(try ws.jac(["pack", "-o", "three.jac", "three.ndjson"]).status == 0)
+        let assemble = Process()
+        assemble.executableURL = URL(fileURLWithPath: binDirectory + "/jac-assemble")
+        assemble.arguments = assembleOptions + ["-o", ws.file("m.jac"), ws.file("one.jac"), ws.file("three.jac")]
+        try assemble.run()
+        assemble.waitUntilExit()
+        #expect(assemble.terminationStatus == 0)
+        var bytes = try ws.read("m.jac")
+        var (footer, start) = try bytes.withUnsafeBytes { try IndexFooter.locate(in: $0).get() }
+        #expect(footer.entries.map(\.recordCount) == [1, 3])
+        footer.entries[0].recordCount = 3
+        footer.entries[1].recordCount = 1
+        bytes = Array(bytes[..<start]) + footer.encoded(footerOffset: start)
+        try Data(bytes).write(to: URL(fileURLWithPath: ws.file("m.jac")))
+    }
+
+    static let readers = [["unpack"], ["cat", "--records", "0-3"], ["cat", "--blocks", "0-1"], ["cat", "-F", "a"],
+                          ["cat", "--no-crc", "-F", "a", "--records", "0-"], ["ls"]]
+
+    /// An index footer whose record counts are swapped, under the reference's header (bit 5
+    /// clear): every reader sees that the index disagrees with the blocks, scans instead, and
+    /// gives all four records in order with one warning; jac verify calls the archive damaged.
+    @Test func swappedIndexCountsAgreeEverywhere() throws {
+        let ws = try Workspace()
+        try Self.swappedIndexArchive(ws, assembleOptions: ["--reference-header"])
+        let all = (0 ..< 4).map { #"{"a":\#($0)}"# + "\n" }.joined()
+        for args in Self.readers.dropLast() {
+            let r = try ws.jac(args + ["m.jac"])
+            #expect(r.status == 0 && String(decoding: r.stdout, as: UTF8.self) == all, "\(args)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("index"), "\(args): \(r.stderr)")
+        }
+        let one = try ws.jac(["cat", "--records", "1", "m.jac"])
+        #expect(String(decoding: one.stdout, as: UTF8.self) == #"{"a":1}"# + "\n")
+        let ls = try ws.jac(["ls", "m.jac"])
+        #expect(ls.status == 0 && String(decoding: ls.stdout, as: UTF8.self).contains("index not used"))
+        let verify = try ws.jac(["verify", "m.jac"])
+        #expect(verify.status == 1 && verify.stderr.contains("index"))
+    }
+
+    /// The same swap under a header that announces the index (the default): the footer is
+    /// damaged, so every reader refuses the archive with one line that points at --salvage,
+    /// which gives back all four records and exits 1.
+    @Test func swappedAnnouncedIndexCountsAreRefusedEverywhere() throws {
+        let ws = try Workspace()
+        try Self.swappedIndexArchive(ws, assembleOptions: [])
+        for args in Self.readers + [["verify"]] {
+            let r = try ws.jac(args + ["m.jac"])
+            #expect(r.status == 1 && r.stdout.isEmpty, "\(args)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("index"), "\(args): \(r.stderr)")
+        }
+        let salvage = try ws.jac(["unpack", "--salvage", "m.jac"])
+        #expect(salvage.status == 1)
+        #expect(String(decoding: salvage.stdout, as: UTF8.self) == (0 ..< 4).map { #"{"a":\#($0)}"# + "\n" }.joined())
+    }
+
+    /// A block whose directory names one field twice (CRC recomputed) is damaged for every reader.
+    @Test func twoEntriesWithOneNameAreRefused() throws {
+        let ws = try Workspace()
+        try ws.write("d.ndjson", #"{"a":null,"b":5}"# + "\n")
+        #expect(try ws.jac(["pack", "--no-index", "-o", "d.jac", "d.ndjson"]).status == 0)
+        var bytes = try ws.read("d.jac")
+        let block = try #require((0 ..< bytes.count - 3).first { Array(bytes[$0 ..< $0 + 4]) == BlockHeader.magic })
+        let name = try #require((block ..< bytes.count - 1).first { bytes[$0] == 1 && bytes[$0 + 1] == UInt8(ascii: "b") })
+        bytes[name + 1] = UInt8(ascii: "a")
+        let body = bytes.count - 4
+        let crc = CRC32C.checksum(Array(bytes[block ..< body]))
+        bytes.replaceSubrange(body..., with: (0 ..< 4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
+        try Data(bytes).write(to: URL(fileURLWithPath: ws.file("d.jac")))
+        for args in [["unpack"], ["cat", "-F", "a"], ["ls"], ["verify"]] {
+            let r = try ws.jac(args + ["d.jac"])
+            #expect(r.status == 1 && r.stdout.isEmpty, "\(args)")
+            #expect(r.stderr.contains("block 0") && r.stderr.contains("both name field \"a\""), "\(args): \(r.stderr)")
+        }
     }
 }

@@ -1,11 +1,85 @@
 import Foundation
 import JACArchive
+import JACCompression
 import JACPipeline
 import JACTestSupport
 import JACWire
 import Testing
 
 /// A stage refuses frame streams that are damaged, cut or unfinished, naming what is wrong.
+
+/// jac-assemble writes nothing a reader of its output would refuse: a block whose frame (and
+/// block CRC) is valid but whose content is malformed stops it, naming stream, block and field.
+struct AssembleCheckTests {
+    /// A compressed stream of one stored (codec none) block of `{"a":1}` x3, its presence byte
+    /// set to `presence` and the block CRC made right again; and that block alone.
+    static func stream(presence: UInt8, _ h: StageHarness) throws -> (frames: [UInt8], block: EncodedBlock) {
+        var squeeze = SqueezeOptions()
+        squeeze.codec = Codec(id: .none, level: 0)
+        let raw = try h.split(Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8), SplitOptions())
+        let good = try h.squeeze(raw, squeeze, threads: 1)
+        let reader = try FrameReader(source: try ByteSource(path: try h.file(good)))
+        let header = try reader.readHeader(expecting: .compressed)
+        guard var frame = try reader.next(), frame.kind == .block else { throw JACError(.bug, "no block frame") }
+        var (_, _, block) = try frame.takeBlock()
+        let (_, areaStart) = try block.bytes.withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
+        #expect(block.bytes[areaStart] == 0x07)
+        block.bytes[areaStart] = presence
+        let crc = CRC32C.checksum(Array(block.bytes.dropLast(4)))
+        block.bytes.replaceSubrange((block.bytes.count - 4)..., with: (0 ..< 4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
+        let frames = try h.output { (sink) throws(JACError) in
+            let writer = try FrameWriter(sink: sink)
+            try writer.writeHeader(stage: .compressed, header: header)
+            try writer.write(sequence: 0, blocks: [block])
+            try writer.writeEnd(rawBlocks: 1, records: 3)
+        }
+        return (frames, block)
+    }
+
+    func assembleError(_ inputs: [[UInt8]], _ h: StageHarness) -> JACError? {
+        do {
+            _ = try h.assemble(inputs)
+            return nil
+        } catch let error as JACError {
+            return error
+        } catch {
+            return JACError(.bug, "\(error)")
+        }
+    }
+
+    @Test func malformedBlockWithValidChecksumsIsRefused() throws {
+        let h = try StageHarness()
+        // Unchanged, the stream assembles and reads back.
+        let intact = try Self.stream(presence: 0x07, h)
+        #expect(try h.unpack(try h.assemble([intact.frames])) == Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8))
+        let bad = try Self.stream(presence: 0x03, h)
+        let error = try #require(assembleError([bad.frames], h))
+        #expect(error.kind == .corruptBlock)
+        #expect(error.message.contains("block 0 part 0") && error.message.contains("field \"a\"")
+            && error.message.contains("presence bitmap has 2 values, directory says 3"), "\(error.message)")
+        // The same block inside an archive being merged.
+        let archive = try h.output { (sink) throws(JACError) in
+            let writer = try ArchiveWriter(header: FileHeader(), index: .announced, sink: sink)
+            try writer.append(bad.block)
+            try writer.finish()
+        }
+        let merged = try #require(assembleError([intact.frames, archive], h))
+        #expect(merged.kind == .corruptBlock && merged.message.contains("block 0") && merged.message.contains("field \"a\""), "\(merged.message)")
+    }
+
+    /// Merged archives are written under the first input's header: a later input's segment
+    /// over that header's segment limit would not read back, so it is refused.
+    @Test func mergedBlocksMustKeepTheFirstHeadersSegmentLimit() throws {
+        let h = try StageHarness()
+        let records = Array((0 ..< 200).map { #"{"s":"value \#($0) of a longish string"}"# + "\n" }.joined().utf8)
+        let small = try h.pack(records, StageTests.options(segmentMaxBytes: 1000), threads: 1)
+        let large = try h.pack(records, StageTests.options(), threads: 1)
+        #expect(try h.unpack(try h.assemble([large, small])) == records + records)
+        let error = try #require(assembleError([small, large], h))
+        #expect(error.kind == .limitExceeded && error.message.contains("field \"s\""), "\(error.message)")
+    }
+}
+
 struct FrameTests {
     func squeezeError(_ frames: [UInt8]) throws -> String {
         let h = try StageHarness()

@@ -93,4 +93,49 @@ struct BlockHeaderTests {
         for i in huge.fields.indices { huge.fields[i].uncompressedLength = 100 << 20 }
         #expect(tiling(huge, 226) == .limitExceeded)
     }
+
+    /// One entry per field: a second entry with the same name is refused, wherever it is, while
+    /// names that differ only in a byte are two fields.
+    @Test func rejectsTwoEntriesWithOneName() throws {
+        for (first, second) in [(0, 1), (0, 2), (1, 2)] {
+            var twice = Self.header
+            twice.fields[second].name = twice.fields[first].name
+            var message = ""
+            do throws(JACError) {
+                _ = try twice.encoded().withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
+            } catch {
+                #expect(error.kind == .corruptBlock)
+                message = error.message
+            }
+            #expect(message == "directory entries \(first) and \(second) both name field \"\(twice.fields[first].nameString)\"")
+        }
+        var similar = Self.header
+        similar.fields[1].name = Array("levek".utf8)
+        _ = try similar.encoded().withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
+    }
+
+    /// A field name at the limit is read; one byte more is refused before it is read.
+    @Test func fieldNameLimit() throws {
+        var long = Self.header
+        long.fields[0].name = Array(repeating: UInt8(ascii: "k"), count: Limits.maxFieldNameBytes)
+        let (decoded, _) = try long.encoded().withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
+        #expect(decoded.fields[0].name.count == Limits.maxFieldNameBytes)
+        long.fields[0].name.append(UInt8(ascii: "k"))
+        #expect(errorKind(long.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .limitExceeded)
+    }
+
+    /// presence_bytes and tag_bytes must be those of the record and value counts (FORMAT.md
+    /// §9.3 step 3), checked with the header, so a damaged record count is seen there.
+    @Test func rejectsCountsThatDisagree() {
+        for recordCount in [9, 17, 100] {
+            let wrong = BlockHeader(recordCount: recordCount, fields: Self.header.fields)
+            #expect(errorKind(wrong.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .corruptBlock, "\(recordCount)")
+        }
+        #expect(errorKind(BlockHeader(recordCount: 5, fields: Self.header.fields).encoded()) { (p) throws(JACError) in
+            try BlockHeader.decode(p)
+        } == nil)
+        var tags = Self.header
+        tags.fields[2].tagBytes = 3
+        #expect(errorKind(tags.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .corruptBlock)
+    }
 }
