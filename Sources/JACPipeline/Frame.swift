@@ -14,6 +14,8 @@ public enum Frame {
     public static let version: UInt8 = 2
     /// Largest payload a reader accepts before allocating (a raw block of 1 GiB).
     public static let maxPayload = 1 << 30
+    /// Largest raw chunk payload: a raw block's most text, and three varints per record.
+    public static let maxRawChunkPayload = SplitOptions.maxBlockBytes + 30 * Limits.maxRecordsPerBlock + 32
 
     public enum Kind: UInt8, Sendable {
         /// Stream header: stage byte, then the archive's file header as it will be written.
@@ -163,6 +165,9 @@ public final class FrameReader {
             throw fail("stream is cut inside a frame header")
         }
         guard let kind = kindOrNil else { throw fail("unknown frame type") }
+        if kind == .rawChunk && length > Frame.maxRawChunkPayload {
+            throw fail("a raw chunk of \(length) bytes, over the \(Frame.maxRawChunkPayload)-byte limit (a raw block holds at most \(SplitOptions.maxBlockBytes) bytes of text)")
+        }
         guard try source.fill(headerLength + length + 4) else {
             throw fail("stream is cut inside a frame (truncated)")
         }
