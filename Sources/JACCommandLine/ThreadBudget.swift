@@ -50,7 +50,7 @@ struct ThreadBudget {
         let mib = { (n: Int) in "\(n >> 20) MiB" }
         if let addressSpace, need.bytes(threads: 1) > addressSpace {
             throw ValidationErrorMessage("memory: one thread needs \(mib(need.bytes(threads: 1))) of address space, "
-                + "the limit (ulimit -v) leaves \(mib(addressSpace)); raise the limit or lower --block-bytes")
+                + "the limit (ulimit -v) leaves \(mib(addressSpace)); raise the limit or cut smaller blocks (--block-bytes)")
         }
         let byMemory = max(1, (allowed - need.fixed) / (need.perThread + ThreadBudget.stackBytes))
         let wanted = requested ?? cpus.count
