@@ -212,6 +212,10 @@ extension FrameRecord {
             var chunk = RawChunk(block: sequence, index: index, isLast: last == 1)
             let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
             guard count > 0 else { throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) holds no records") }
+            // Each record takes three varints at least: the count is checked before reserving.
+            guard 3 * count <= r.remaining else {
+                throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) claims \(count) records in \(r.remaining) bytes")
+            }
             chunk.recordEnds.reserveCapacity(count)
             chunk.lines.reserveCapacity(count)
             chunk.columns.reserveCapacity(count)
