@@ -80,7 +80,7 @@ complete -c 'jac-split' -f
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" ndjson' -l 'ndjson' -d 'Read the input as a sequence of JSON objects (NDJSON, pretty-printed or concatenated).'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" json-array' -l 'json-array' -d 'Read the input as one JSON array of objects.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-records' -l 'block-records' -d 'Records per block (1 to 100000).' -rfka ''
-complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-bytes' -l 'block-bytes' -d 'Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G).' -rfka ''
+complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-bytes' -l 'block-bytes' -d 'Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G; at most 256M).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings.'

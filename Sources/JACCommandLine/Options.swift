@@ -27,7 +27,7 @@ struct BlockOptions: ParsableArguments {
     @Option(name: .long, help: "Records per block (1 to 100000).")
     var blockRecords = 100_000
 
-    @Option(name: .long, help: "Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G).",
+    @Option(name: .long, help: "Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G; at most 256M).",
             transform: parseByteSize)
     var blockBytes = 64 << 20
 
@@ -35,7 +35,10 @@ struct BlockOptions: ParsableArguments {
         guard (1 ... 100_000).contains(blockRecords) else {
             throw ValidationError("--block-records must be 1 to 100000 (other JAC readers reject larger blocks)")
         }
-        guard blockBytes >= 1 else { throw ValidationError("--block-bytes must be positive") }
+        guard (1 ... SplitOptions.maxBlockBytes).contains(blockBytes) else {
+            Diagnostics.error("--block-bytes must be 1 to \(SplitOptions.maxBlockBytes >> 20)M (a block holds at most 256 MiB of text)")
+            throw ExitCode(2)
+        }
         var o = SplitOptions()
         o.mode = mode
         o.blockRecords = blockRecords

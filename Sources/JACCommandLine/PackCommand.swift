@@ -39,7 +39,7 @@ struct PackCommand: ParsableCommand {
         options.split = try blocks.splitOptions(mode: try inputKind.mode)
         options.squeeze = try compression.squeezeOptions()
         options.index = index.index
-        let budget = try threading.budget(blockBytes: options.split.blockBytes, level: options.squeeze.codec.level)
+        let budget = try threading.budget(blockBytes: options.split.blockBytes, input: input, level: options.squeeze.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }
         let outputPath = output.output ?? (input == "-" ? "-" : input + ".jac")

@@ -58,7 +58,7 @@ public struct SqueezeCommand: ParsableCommand {
     public func run() throws {
         Diagnostics.tool = "jac-squeeze"
         let options = try compression.squeezeOptions()
-        let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, level: options.codec.level)
+        let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, input: input, level: options.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }
         try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in

@@ -9,8 +9,10 @@ import Darwin
 #endif
 
 /// How many threads a run may use: the CPUs this process may run on (affinity mask, cgroup CPU
-/// quota), lowered so that threads x the memory of a block in flight stays under a fraction of
-/// the memory available (cgroup limit when there is one, else MemAvailable).
+/// quota), lowered so that what the threads and the blocks in flight need stays under a
+/// fraction of the memory available: the least of the cgroup limit, MemAvailable and the
+/// address space left under RLIMIT_AS (`ulimit -v`), which counts reservations that are not
+/// memory: thread stacks, and malloc's arenas (so with such a limit there is one arena).
 struct ThreadBudget {
     var threads: Int
     /// Why that many, for `-v`.
@@ -20,23 +22,47 @@ struct ThreadBudget {
 
     static let defaultMemoryFactor = 0.75
 
+    /// What a run needs for `threads` threads: `fixed`, and per thread `perThread` plus its
+    /// stack (their blocks in flight, and the one being read, are in both).
+    struct Need {
+        var fixed: Int
+        var perThread: Int
+
+        func bytes(threads: Int) -> Int { fixed + threads * (perThread + ThreadBudget.stackBytes) }
+    }
+
+    /// A thread's stack (`startThread`), address space that RLIMIT_AS counts.
+    static let stackBytes = 8 << 20
+
     /// - Parameters:
     ///   - requested: `-j`, an upper bound when given.
-    ///   - bytesPerThread: memory one thread's block in flight needs.
+    ///   - need: memory the run needs, by thread count.
     ///   - memoryFactor: `--memory-factor`, else `JAC_MEMORY_FACTOR`, else 0.75.
-    init(requested: Int?, bytesPerThread: Int, memoryFactor: Double?) throws {
+    /// - Throws: `ValidationErrorMessage` when even one thread does not fit the address space
+    ///   left under RLIMIT_AS (allocation would fail midway, which Swift cannot recover from).
+    init(requested: Int?, need: Need, memoryFactor: Double?) throws {
         let factor = try memoryFactor ?? ThreadBudget.environmentFactor() ?? ThreadBudget.defaultMemoryFactor
         let cpus = ThreadBudget.cpuCount()
+        let addressSpace = ThreadBudget.addressSpaceLeft()
         let memory = ThreadBudget.availableMemory()
-        let byMemory = max(1, Int(Double(memory) * factor) / max(1, bytesPerThread))
+        // The factor leaves room for others in shared memory; the address space is ours alone.
+        let allowed = min(Int(Double(memory) * factor), addressSpace ?? Int.max)
+        let mib = { (n: Int) in "\(n >> 20) MiB" }
+        if let addressSpace, need.bytes(threads: 1) > addressSpace {
+            throw ValidationErrorMessage("memory: one thread needs \(mib(need.bytes(threads: 1))) of address space, "
+                + "the limit (ulimit -v) leaves \(mib(addressSpace)); raise the limit or cut smaller blocks (--block-bytes)")
+        }
+        let byMemory = max(1, (allowed - need.fixed) / (need.perThread + ThreadBudget.stackBytes))
         let wanted = requested ?? cpus.count
         threads = max(1, min(wanted, byMemory))
-        let mib = { (n: Int) in "\(n >> 20) MiB" }
         reason = "\(threads) threads: \(requested.map { "-j \($0)" } ?? "\(cpus.count) CPUs (\(cpus.source))"), "
-            + "memory allows \(byMemory) (\(factor) x \(mib(memory)) available / \(mib(bytesPerThread)) per thread)"
+            + "memory allows \(byMemory) (\(mib(allowed)): \(factor) x \(mib(memory)) available"
+            + "\(addressSpace.map { ", \(mib($0)) under ulimit -v" } ?? ""); "
+            + "\(mib(need.fixed)) + \(mib(need.perThread + ThreadBudget.stackBytes)) per thread)"
         if let requested, threads < requested {
-            lowered = "-j \(requested) lowered to \(threads): \(requested) blocks in flight would need \(mib(requested * bytesPerThread)) of the \(mib(Int(Double(memory) * factor))) allowed"
+            lowered = "-j \(requested) lowered to \(threads): \(requested) threads would need \(mib(need.bytes(threads: requested))) of the \(mib(allowed)) allowed"
         }
+        if addressSpace != nil { ThreadBudget.limitArenas() }
     }
 
     private static func environmentFactor() throws -> Double? {
@@ -75,6 +101,28 @@ struct ThreadBudget {
         return (max(1, n), source)
     }
 
+    /// RLIMIT_AS less the address space mapped now, or nil when there is no limit.
+    static func addressSpaceLeft() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }  // RLIM_INFINITY
+        // The first field of statm: pages mapped.
+        let pages = systemFile("/proc/self/statm").flatMap(firstInteger) ?? 0
+        return max(0, Int(clamping: limit.rlim_cur) - pages * sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// One malloc arena for all threads: glibc reserves 64 MiB of address space for each arena
+    /// it adds (one per thread, up to eight per CPU), which an address-space limit counts.
+    /// (`mallopt` is looked up: Glibc's module map leaves out malloc.h.)
+    static func limitArenas() {
+        #if canImport(Glibc)
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let arenaMax: Int32 = -8  // M_ARENA_MAX
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+            _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 1)
+        }
+        #endif
+    }
+
     /// The cgroup v2 memory limit less what is used, or MemAvailable, in bytes.
     static func availableMemory() -> Int {
         var available = Int.max
@@ -104,10 +152,18 @@ struct ThreadBudget {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first.flatMap { Int($0) }
     }
 
-    /// Memory one encoding thread holds for a block in flight: the raw text, its columns and
-    /// payloads (about twice the text), compressed segments, and the zstd context.
-    static func encodingBytes(blockBytes: Int, level: Int) -> Int {
-        4 * blockBytes + zstdContextBytes(level: level)
+    /// What encoding needs with raw blocks of `blockBytes`: per thread a block in flight (its
+    /// text, columns and payloads, compressed segments: four times its text) and a zstd
+    /// context; besides, the block being read, and the reading thread's stack and buffers.
+    /// An input of one block (a regular file of `inputBytes` at most `blockBytes`) holds only
+    /// that block, shared by the threads: twice its text (its peak, measured on strings,
+    /// integers and nested values, is 1.5 times its text resident).
+    static func encodingNeed(blockBytes: Int, inputBytes: Int?, level: Int) -> Need {
+        let fixed = stackBytes + (4 << 20)
+        if let inputBytes, inputBytes <= blockBytes {
+            return Need(fixed: fixed + 2 * inputBytes, perThread: zstdContextBytes(level: level))
+        }
+        return Need(fixed: fixed + blockBytes, perThread: 4 * blockBytes + zstdContextBytes(level: level))
     }
 }
 
@@ -135,11 +191,20 @@ struct EncoderThreadOptions: ParsableArguments {
     @Option(name: .long, help: "Fraction of available memory the blocks in flight may use (default 0.75, or JAC_MEMORY_FACTOR).")
     var memoryFactor: Double?
 
-    func budget(blockBytes: Int, level: Int) throws -> ThreadBudget {
+    /// - Parameter input: the input path, whose size (a regular file's) bounds its blocks.
+    func budget(blockBytes: Int, input: String, level: Int) throws -> ThreadBudget {
         if let jobs, jobs < 1 { throw ValidationError("-j must be at least 1") }
         if let f = memoryFactor, !(f > 0 && f <= 1) { throw ValidationError("--memory-factor must be in (0, 1]") }
-        let budget = try ThreadBudget(requested: jobs, bytesPerThread: ThreadBudget.encodingBytes(blockBytes: blockBytes, level: level),
-                                      memoryFactor: memoryFactor)
+        var st = stat()
+        let size = input != "-" && stat(input, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? Int(st.st_size) : nil
+        let need = ThreadBudget.encodingNeed(blockBytes: blockBytes, inputBytes: size, level: level)
+        let budget: ThreadBudget
+        do {
+            budget = try ThreadBudget(requested: jobs, need: need, memoryFactor: memoryFactor)
+        } catch let error as ValidationErrorMessage {
+            Diagnostics.error(error.description)
+            throw ExitCode(2)
+        }
         if let lowered = budget.lowered { Diagnostics.warning(lowered) }
         return budget
     }

@@ -14,6 +14,8 @@ public enum Frame {
     public static let version: UInt8 = 2
     /// Largest payload a reader accepts before allocating (a raw block of 1 GiB).
     public static let maxPayload = 1 << 30
+    /// Largest raw chunk payload: a raw block's most text, and three varints per record.
+    public static let maxRawChunkPayload = SplitOptions.maxBlockBytes + 30 * Limits.maxRecordsPerBlock + 32
 
     public enum Kind: UInt8, Sendable {
         /// Stream header: stage byte, then the archive's file header as it will be written.
@@ -167,6 +169,9 @@ public final class FrameReader {
             throw fail("stream is cut inside a frame header")
         }
         guard let kind = kindOrNil else { throw fail("unknown frame type") }
+        if kind == .rawChunk && length > Frame.maxRawChunkPayload {
+            throw fail("a raw chunk of \(length) bytes, over the \(Frame.maxRawChunkPayload)-byte limit (a raw block holds at most \(SplitOptions.maxBlockBytes) bytes of text)")
+        }
         guard try source.fill(headerLength + length + 4) else {
             throw fail("stream is cut inside a frame (truncated)")
         }
@@ -211,6 +216,10 @@ extension FrameRecord {
             var chunk = RawChunk(block: sequence, index: index, isLast: last == 1)
             let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
             guard count > 0 else { throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) holds no records") }
+            // Each record takes three varints at least: the count is checked before reserving.
+            guard 3 * count <= r.remaining else {
+                throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) claims \(count) records in \(r.remaining) bytes")
+            }
             chunk.recordEnds.reserveCapacity(count)
             chunk.lines.reserveCapacity(count)
             chunk.columns.reserveCapacity(count)

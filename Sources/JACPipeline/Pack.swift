@@ -86,7 +86,8 @@ public enum Pack {
         let splitter = Splitter(source: source, options: options.split)
         let mode = try splitter.detectMode()
         let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), index: options.index, sink: sink)
-        let squeezer = Squeezer(options: options.squeeze, threads: threads)
+        let squeezer = Squeezer(options: options.squeeze, threads: threads,
+                                maxInFlightBytes: Squeezer.inFlightBytes(threads: threads, blockBytes: options.split.blockBytes))
         var summary = PackSummary()
         try squeezer.run(input: { () throws(JACError) in try splitter.next() }) { (_, blocks) throws(JACError) in
             for block in blocks {

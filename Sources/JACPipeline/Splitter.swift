@@ -9,10 +9,17 @@ public struct SplitOptions: Equatable, Sendable {
     public var mode = InputMode.auto
     /// Records per block (FORMAT.md's `--block-records`, at most 100,000).
     public var blockRecords = 100_000
-    /// A block is cut before its records' text would exceed this many bytes.
+    /// A block is cut before its records' text would exceed this many bytes (at most
+    /// `maxBlockBytes`).
     public var blockBytes = 64 << 20
-    /// A single record longer than this is refused (memory stays bounded).
-    public var maxRecordBytes = 256 << 20
+    /// A single record longer than this is refused (memory stays bounded; at most
+    /// `maxBlockBytes`).
+    public var maxRecordBytes = SplitOptions.maxBlockBytes
+    /// The most text a raw block may hold, on the wire too: the format's largest block
+    /// (`Limits.maxBlockUncompressedBytes`, by the size estimate, which is at most the values'
+    /// text). A larger raw block would be cut into several blocks anyway for most input, at a
+    /// cost of four times its size in memory per thread.
+    public static let maxBlockBytes = Limits.maxBlockUncompressedBytes
     /// A raw block goes out in chunks of about this many bytes of text, so that encoding starts
     /// before the block is whole (the stream's first chunks are smaller, from 64 KiB, so that
     /// the first one leaves at once). Chunks never change the archive's bytes.
@@ -35,7 +42,12 @@ public final class Splitter: @unchecked Sendable {
     /// Chunks handed back with `recycle`, whose memory the next chunks reuse (one read can
     /// complete two chunks, so two are kept).
     private var spares: [RawChunk] = []
+    /// Chunks completed and not yet taken: `ready[readyHead...]`.
     private var ready: [RawChunk] = []
+    private var readyHead = 0
+    /// Leading bytes of the source's buffer the scanner has seen (an unfinished record).
+    private var scannedAhead = 0
+    private var sourceEnded = false
     /// Records and bytes of text in the current block so far.
     private var blockRecords = 0
     private var blockBytes = 0
@@ -43,10 +55,15 @@ public final class Splitter: @unchecked Sendable {
     private var failure: JACError?
     public private(set) var recordCount = 0
     public private(set) var bytesRead = 0
+    /// The options' sizes, held to `SplitOptions.maxBlockBytes`.
+    private let maxBlockBytes: Int
+    private let maxRecordBytes: Int
 
     public init(source: ByteSource, options: SplitOptions) {
         self.source = source
         self.options = options
+        maxBlockBytes = min(options.blockBytes, SplitOptions.maxBlockBytes)
+        maxRecordBytes = min(options.maxRecordBytes, SplitOptions.maxBlockBytes)
         scanner = RecordScanner(mode: options.mode)
         chunkLimit = min(options.chunkBytes, 64 << 10)
         current = RawChunk(block: 0, isLast: false)
@@ -68,10 +85,23 @@ public final class Splitter: @unchecked Sendable {
     /// records before it went out (in a chunk not marked last), so that an earlier record's
     /// error, found by the encoder, can still be the one reported.
     public func next() throws(JACError) -> RawChunk? {
-        while ready.isEmpty && !done && failure == nil { advanceUntilFailure() }
-        if !ready.isEmpty { return ready.removeFirst() }
+        while readyHead == ready.count && !done && failure == nil { advanceUntilFailure() }
+        if readyHead < ready.count { return takeReady() }
         if let failure { throw failure }
         return nil
+    }
+
+    /// Moves the oldest ready chunk out (the queue keeps no reference to its memory, which the
+    /// caller may recycle).
+    private func takeReady() -> RawChunk {
+        var chunk = RawChunk(block: 0)
+        swap(&chunk, &ready[readyHead])
+        readyHead += 1
+        if readyHead == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            readyHead = 0
+        }
+        return chunk
     }
 
     /// Takes back a chunk the caller is done with (jac-split writes each chunk and drops it),
@@ -89,15 +119,26 @@ public final class Splitter: @unchecked Sendable {
         }
     }
 
+    /// Input scanned per step. The chunks that one step completes wait in `ready`, so this
+    /// bounds them in bytes: tiny records cut one per block make a chunk each, about a hundred
+    /// bytes of bookkeeping per record.
+    static let scanStep = 64 << 10
+
     private func advance() throws(JACError) {
-        // Whatever one read brings: a pipe that delivers slowly is still cut as it arrives.
-        let isFinal = try !source.fill(source.available + 1)
+        if scannedAhead >= source.available && !sourceEnded {
+            // Whatever one read brings: a pipe that delivers slowly is still cut as it arrives.
+            sourceEnded = try !source.fill(source.available + 1)
+        }
+        let window = min(source.available, scannedAhead + Splitter.scanStep)
+        let isFinal = sourceEnded && window == source.available
         let consumed = try source.withBuffered { (buffer) throws(JACError) -> Int in
-            try scanner.scan(buffer, isFinal: isFinal) { (start, end, line, column) throws(JACError) in
-                try add(UnsafeRawBufferPointer(rebasing: buffer[start ..< end]), line: line, column: column)
+            let part = UnsafeRawBufferPointer(rebasing: buffer[..<window])
+            return try scanner.scan(part, isFinal: isFinal) { (start, end, line, column) throws(JACError) in
+                try add(UnsafeRawBufferPointer(rebasing: part[start ..< end]), line: line, column: column)
             }
         }
         source.consume(consumed)
+        scannedAhead = window - consumed
         bytesRead += consumed
         if isFinal {
             if current.recordCount > 0 {
@@ -105,14 +146,14 @@ public final class Splitter: @unchecked Sendable {
                 ready.append(current)
             }
             done = true
-        } else if source.available > options.maxRecordBytes {
-            throw JACError(.limitExceeded, "\(source.name): a record longer than \(options.maxRecordBytes) bytes (at input offset \(source.offset))")
+        } else if scannedAhead > maxRecordBytes {
+            throw JACError(.limitExceeded, "\(source.name): a record longer than \(maxRecordBytes) bytes (at input offset \(source.offset))")
         }
     }
 
     private func add(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
         // A full chunk waits for the next record, which tells whether it ends its block.
-        if blockRecords > 0 && (blockRecords >= options.blockRecords || blockBytes + record.count > options.blockBytes) {
+        if blockRecords > 0 && (blockRecords >= options.blockRecords || blockBytes + record.count > maxBlockBytes) {
             current.isLast = true
             ready.append(current)
             startChunk(block: current.block + 1, index: 0)
@@ -128,12 +169,13 @@ public final class Splitter: @unchecked Sendable {
         recordCount += 1
     }
 
-    /// Room past the chunk limit for the record that crosses it.
+    /// Room past the chunk limit for the record that crosses it, at most.
     private static let chunkSlack = 64 << 10
 
     /// Starts a chunk with room for what the one before it held (twice that while the limit
     /// still doubles), so that its text does not grow (copy, and fault in fresh pages) record
-    /// by record.
+    /// by record. The room is in proportion to the chunk before: blocks of a few bytes each
+    /// reserve a few bytes each.
     private func startChunk(block: Int, index: Int) {
         let previous = current
         let growth = chunkLimit < options.chunkBytes ? 2 : 1
@@ -144,7 +186,7 @@ public final class Splitter: @unchecked Sendable {
         } else {
             current = RawChunk(block: block, index: index, isLast: false)
         }
-        current.reserveCapacity(bytes: min(growth * previous.text.count, chunkLimit) + Splitter.chunkSlack,
+        current.reserveCapacity(bytes: min(growth * previous.text.count, chunkLimit) + min(previous.text.count, Splitter.chunkSlack),
                                 records: growth * previous.recordCount + previous.recordCount / 8)
     }
 }

@@ -18,8 +18,11 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// records into columns, as soon as the chunk is read; the task that encodes a block's last
 /// chunk joins the chunks), and "finish field f of block k" (lay out its payload from the
 /// chunks' columns and compress it). Field tasks go first, largest first, so blocks finish in
-/// order and one large block keeps every thread busy in both phases. At most `maxInFlight` raw
-/// blocks are held at once (the reader waits), which bounds memory by block size x threads.
+/// order and one large block keeps every thread busy in both phases. The raw blocks held at
+/// once (read and not yet handed out) cost at most `maxInFlightBytes` (the reader waits), which
+/// bounds memory in bytes whatever the blocks' size; only a block that comes alone may exceed
+/// it, up to `SplitOptions.maxBlockBytes`. At most `maxInFlight` blocks are held, which lets
+/// tiny blocks flow in batches.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing; so does the error reported for bad input: the one earliest in the
 /// input (errors wait for their block's turn, like results).
@@ -27,6 +30,7 @@ public final class Squeezer: @unchecked Sendable {
     public let options: SqueezeOptions
     public let threads: Int
     public let maxInFlight: Int
+    public let maxInFlightBytes: Int
 
     private let lock = Monitor()
     private var encodeQueue: [(job: Job, chunk: Int)] = []
@@ -35,6 +39,9 @@ public final class Squeezer: @unchecked Sendable {
     private var fieldHead = 0
     private var results: [Int: Result<[EncodedBlock], JACError>] = [:]
     private var inFlight = 0
+    /// What the blocks in flight cost (`cost(of:)` of their chunks), by sequence and in all.
+    private var costs: [Int: Int] = [:]
+    private var inFlightBytes = 0
     private var inputDone = false
     private var readerStopped = false
     private var failure: JACError?
@@ -59,10 +66,26 @@ public final class Squeezer: @unchecked Sendable {
         init(sequence: Int) { self.sequence = sequence }
     }
 
-    public init(options: SqueezeOptions, threads: Int, maxInFlight: Int? = nil) {
+    /// - Parameter maxInFlightBytes: default `inFlightBytes(threads:blockBytes:)` for blocks of
+    ///   `SplitOptions`' default size.
+    public init(options: SqueezeOptions, threads: Int, maxInFlightBytes: Int? = nil, maxInFlight: Int = 64) {
         self.options = options
         self.threads = max(1, threads)
-        self.maxInFlight = maxInFlight ?? self.threads + 1
+        self.maxInFlightBytes = maxInFlightBytes ?? Squeezer.inFlightBytes(threads: threads, blockBytes: SplitOptions().blockBytes)
+        self.maxInFlight = max(1, maxInFlight)
+    }
+
+    /// The raw bytes a pool may hold for blocks of `blockBytes`: one per thread and one being
+    /// read, as in pigz. A block in flight holds about four times its raw bytes at its peak
+    /// (text, columns, payloads, segments).
+    public static func inFlightBytes(threads: Int, blockBytes: Int) -> Int {
+        (max(1, threads) + 1) * min(max(1, blockBytes), SplitOptions.maxBlockBytes)
+    }
+
+    /// What a chunk costs while its block is in flight: its text, the per-record offsets and
+    /// places, and its share of the block's bookkeeping.
+    static func cost(of chunk: RawChunk) -> Int {
+        chunk.text.count + 32 * chunk.recordCount + 512
     }
 
     /// Pulls raw chunks from `input` (on a reader thread) until it returns nil, and calls
@@ -86,6 +109,7 @@ public final class Squeezer: @unchecked Sendable {
         while failure == nil {
             if let result = results.removeValue(forKey: next) {
                 inFlight -= 1
+                inFlightBytes -= costs.removeValue(forKey: next) ?? 0
                 lock.broadcast()
                 let blocks: [EncodedBlock]
                 switch result {
@@ -167,6 +191,14 @@ public final class Squeezer: @unchecked Sendable {
                         break
                     }
                 }
+                // Over budget, the chunk waits for earlier blocks to go out; the block alone in
+                // flight always takes it, so a block larger than the budget still finishes.
+                let cost = Squeezer.cost(of: chunk)
+                while inFlightBytes + cost > maxInFlightBytes && inFlightBytes > costs[chunk.block, default: 0]
+                        && failure == nil && !inputDone { lock.wait() }
+                if failure != nil || inputDone { break }
+                costs[chunk.block, default: 0] += cost
+                inFlightBytes += cost
                 job!.chunks.append(chunk)
                 job!.columns.append(nil)
                 job!.chunksToEncode += 1

@@ -73,6 +73,8 @@ private final class RawFrameInput: @unchecked Sendable {
     var blocks = 0
     var records = 0
     private var nextChunk = 0
+    /// Text of the current raw block's chunks so far.
+    private var blockText = 0
 
     init(frames: FrameReader) { self.frames = frames }
 
@@ -87,9 +89,14 @@ private final class RawFrameInput: @unchecked Sendable {
             guard chunk.block == blocks, chunk.index == nextChunk else {
                 throw JACError(.frame, "\(name): chunk \(chunk.index) of raw block \(chunk.block) arrived where chunk \(nextChunk) of block \(blocks) was expected")
             }
+            blockText += chunk.text.count
+            guard blockText <= SplitOptions.maxBlockBytes else {
+                throw JACError(.frame, "\(name): raw block \(blocks) holds more than \(SplitOptions.maxBlockBytes) bytes of text (at chunk \(chunk.index)), over the limit of a raw block")
+            }
             if chunk.isLast {
                 blocks += 1
                 nextChunk = 0
+                blockText = 0
             } else {
                 nextChunk += 1
             }
@@ -112,11 +119,13 @@ private final class RawFrameInput: @unchecked Sendable {
 }
 
 /// `jac-assemble`: compressed block frames (or whole archives, to merge) in, one archive out.
-/// Blocks of a frame stream are put back in order with a bounded reorder buffer; inputs are
-/// joined in the order given, their blocks copied byte for byte under a new index.
+/// Blocks of a frame stream are put back in order with a reorder buffer bounded in bytes;
+/// inputs are joined in the order given, their blocks copied byte for byte under a new index.
 public enum AssembleStage {
-    /// Blocks that may wait for an earlier one before the stream is called broken.
-    public static let maxPendingBlocks = 4096
+    /// Bytes of blocks that may wait for an earlier one before the stream is called broken:
+    /// room for the largest block. A block that comes in its turn is written at once, part by
+    /// part, so an ordered stream (what jac-squeeze writes) never waits.
+    public static let maxPendingBytes = Limits.maxBlockUncompressedBytes
 
     public static func run(inputs: [ByteSource], sink: ByteSink, index: ArchiveWriter.Index) throws(JACError) -> StageSummary {
         var writer: ArchiveWriter?
@@ -152,17 +161,18 @@ public enum AssembleStage {
         let name = frames.source.name
         let writer = try open(try frames.readHeader(expecting: .compressed))
         let decoder = BlockDecoder(segmentLimit: segmentLimit(of: writer))
-        // Per raw block: its part count and the parts received so far (held by what arrived,
-        // never by what a frame claims).
+        // Per raw block: its part count and the parts received and not yet written (held by
+        // what arrived, never by what a frame claims). Parts `..< nextPart` of `next` are out.
         var pending: [Int: (parts: Int, received: [Int: EncodedBlock])] = [:]
-        var held = 0
+        var held = (blocks: 0, bytes: 0)
         var next = 0
+        var nextPart = 0
         var records = 0
         while var frame = try frames.next() {
             switch frame.kind {
             case .block:
                 let (part, parts, block) = try frame.takeBlock()
-                guard frame.sequence >= next else {
+                guard frame.sequence > next || (frame.sequence == next && part >= nextPart) else {
                     throw JACError(.frame, "\(name): block \(frame.sequence) arrived twice")
                 }
                 var entry = pending[frame.sequence] ?? (parts, [:])
@@ -171,22 +181,25 @@ public enum AssembleStage {
                 }
                 entry.received[part] = block
                 pending[frame.sequence] = entry
-                held += 1
-                guard held <= maxPendingBlocks else {
-                    throw JACError(.frame, "\(name): block \(next) is missing while \(held) later blocks wait")
-                }
-                while let ready = pending[next], ready.received.count == ready.parts {
-                    for part in 0 ..< ready.parts {
-                        let block = ready.received[part]!
-                        try JACError.locating("\(name): block \(next) part \(part)") { () throws(JACError) in
-                            try check(block.bytes, claimedRecords: block.recordCount, decoder: decoder)
-                        }
-                        try writer.append(block)
-                        records += block.recordCount
+                held = (held.blocks + 1, held.bytes + block.bytes.count)
+                while var ready = pending[next], let block = ready.received.removeValue(forKey: nextPart) {
+                    _ = try JACError.locating("\(name): block \(next) part \(nextPart)") { () throws(JACError) in
+                        try check(block.bytes, claimedRecords: block.recordCount, decoder: decoder)
                     }
-                    held -= ready.parts
-                    pending[next] = nil
-                    next += 1
+                    try writer.append(block)
+                    records += block.recordCount
+                    held = (held.blocks - 1, held.bytes - block.bytes.count)
+                    nextPart += 1
+                    if nextPart == ready.parts {
+                        pending[next] = nil
+                        next += 1
+                        nextPart = 0
+                    } else {
+                        pending[next] = ready
+                    }
+                }
+                guard held.bytes <= maxPendingBytes else {
+                    throw JACError(.frame, "\(name): block \(next) is missing while \(held.blocks) later blocks of \(held.bytes) bytes wait, over the \(maxPendingBytes >> 20) MiB a reordering may hold (frames out of order)")
                 }
             case .end:
                 let expected = try frame.endRecords()

@@ -106,6 +106,19 @@ struct FrameTests {
         }
     }
 
+    /// A chunk's record count is checked against its payload before anything is reserved.
+    @Test func recordCountBeyondThePayloadIsRefused() throws {
+        let h = try StageHarness()
+        let stream = try h.output { (sink) throws(JACError) in
+            let writer = try FrameWriter(sink: sink)
+            try writer.writeHeader(stage: .raw, header: FileHeader())
+            var payload: [UInt8] = [0, 1]
+            Varint.append(100_000, to: &payload)
+            try writer.write(.rawChunk, sequence: 0, payload: payload + [1, 1, 2] + Array("{}".utf8))
+        }
+        #expect(try squeezeError(stream).contains("claims 100000 records in 5 bytes"))
+    }
+
     @Test func flippedByteIsACheckSumError() throws {
         var stream = try rawStream()
         stream[stream.count / 2] ^= 0x10

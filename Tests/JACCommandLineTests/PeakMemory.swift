@@ -1,0 +1,68 @@
+import Foundation
+import JACTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a measured child did: its exit status (128 + the signal when one ended it), its peak
+/// resident memory (VmHWM) and its wall time.
+struct MeasuredRun {
+    var status: Int32
+    var peakBytes: Int
+    var seconds: Double
+    var stderr: String
+}
+
+extension Workspace {
+    /// Runs `tool` (one of the built executables) in this directory, standard input from the
+    /// file `stdin` (or /dev/null) and standard output to the file `stdout` (or /dev/null). With
+    /// `addressSpaceKiB`, the child runs under `ulimit -v` of that many KiB.
+    ///
+    /// The peak is the tool's VmHWM, read from /proc every few milliseconds until it exits (the
+    /// kernel keeps it up to date before memory is unmapped): rusage's ru_maxrss cannot be
+    /// used, since a spawned child starts on this process's memory and the kernel counts that.
+    func measure(_ tool: String, _ arguments: [String], stdin: String? = nil, stdout: String? = nil,
+                 addressSpaceKiB: Int? = nil) throws -> MeasuredRun {
+        // bash goes to this directory, sets the limit and becomes the tool (same process).
+        let limit = addressSpaceKiB.map { "ulimit -v \($0) && " } ?? ""
+        let argv = ["/bin/bash", "-c", "cd \"$0\" && \(limit)exec \"$@\"", path, binDirectory + "/" + tool] + arguments
+        let err = file(".measured-stderr")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin.map(file) ?? "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout.map(file) ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        let started = Date()
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        var status: Int32 = 0
+        var peak = 0
+        while true {
+            if let kib = Self.highWaterKiB(pid: pid, name: tool) { peak = max(peak, kib * 1024) }
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            usleep(2000)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        defer { try? FileManager.default.removeItem(atPath: err) }
+        let signal = status & 0x7f
+        return MeasuredRun(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
+                           peakBytes: peak, seconds: seconds,
+                           stderr: String(decoding: try SharedFiles.read(err), as: UTF8.self))
+    }
+
+    /// VmHWM of process `pid` once it runs `name` (before that it is bash, or this process's
+    /// memory, shared until exec).
+    private static func highWaterKiB(pid: pid_t, name: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        let lines = status.split(separator: "\n")
+        guard lines.first == "Name:\t" + name.prefix(15),
+              let line = lines.first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+}
