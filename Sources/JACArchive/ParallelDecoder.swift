@@ -57,7 +57,7 @@ public struct DecodeInput: @unchecked Sendable {
 /// chunk: dictionary references can make a block's text thousands of times its size.
 ///
 /// Memory: at most `maxBlocks` blocks are held at once (the caller's `next` is not called while
-/// that many are in flight), each its bytes and decoded fields (at most 256 MiB uncompressed);
+/// that many are in flight), each its bytes (at most 256 MiB uncompressed) and decoded fields;
 /// with threads, rendered text not yet written stays under `outputBytes` plus one piece per
 /// thread, and one thread holds one piece. With one thread everything runs on the calling
 /// thread.
