@@ -185,6 +185,8 @@ public struct RecordWriter {
     /// 6 x 16 MiB + 2 as JSON text if all control characters, nested text at most 16 MiB, a
     /// decimal 65,536 digits. Output therefore goes out in pieces bounded in bytes however
     /// large a record is (dictionary references can make one far larger than its block).
+    /// Inlined into each caller, so the per-value switch on the shape folds away.
+    @inline(__always)
     private mutating func render(upTo end: Int, _ shape: Shape, first: inout Bool, budget: Int,
                                  to out: inout [UInt8]) -> Int {
         var finished = 0
