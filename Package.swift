@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "JACCompressionTests", dependencies: ["JACCompression", "JACWire"]),
         .testTarget(name: "JACArchiveTests", dependencies: ["JACArchive", "JACCodec", "JACJSON", "JACWire", "JACCompression", "JACTestSupport"]),
         .testTarget(name: "JACPipelineTests", dependencies: ["JACPipeline", "JACArchive", "JACCompression", "JACWire", "JACTestSupport"]),
-        .testTarget(name: "JACCommandLineTests", dependencies: ["JACTestSupport", "JACCompression", "JACWire"]),
+        .testTarget(name: "JACCommandLineTests", dependencies: ["JACTestSupport", "JACCompression", "JACArchive", "JACCodec", "JACWire"]),
     ]
 )

@@ -52,28 +52,43 @@ public struct DecodeInput: @unchecked Sendable {
 /// Decodes blocks on a fixed pool of threads and hands out their text strictly in input order,
 /// so the output never depends on the thread count. Work is split like pigz's: "open block"
 /// (frame, CRC), "decode field f" (decompress, check), and "render records a..<b", so even a
-/// single large block keeps every thread busy. At most `maxBlocks` blocks are held at once
-/// (the caller's `next` is not called while that many are in flight): memory is bounded by
-/// threads x block size. With one thread everything runs on the calling thread.
+/// single large block keeps every thread busy. Text goes out in pieces that end once they pass
+/// `pieceBytes` (by at most one key and value, see `RecordWriter`), never a whole block or
+/// chunk: dictionary references can make a block's text thousands of times its size.
+///
+/// Memory: at most `maxBlocks` blocks are held at once (the caller's `next` is not called while
+/// that many are in flight), each its bytes (at most 256 MiB uncompressed) and decoded fields;
+/// with threads, rendered text not yet written stays under `outputBytes` plus one piece per
+/// thread, and one thread holds one piece. With one thread everything runs on the calling
+/// thread.
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
     public let segmentLimit: Int
     public let chunkRecords: Int
     public let maxBlocks: Int
+    public let pieceBytes: Int
+    public let outputBytes: Int
+
+    /// The default size of a piece of output: also the output buffer's flush size, so a full
+    /// piece is written straight through.
+    public static let defaultPieceBytes = 1 << 20
 
     public init(threads: Int, spec: RenderSpec, segmentLimit: Int = Limits.defaultSegmentMaxBytes,
-                chunkRecords: Int = 4096, maxBlocks: Int? = nil) {
+                chunkRecords: Int = 4096, maxBlocks: Int? = nil, pieceBytes: Int = defaultPieceBytes,
+                outputBytes: Int? = nil) {
         self.threads = max(1, threads)
         self.spec = spec
         self.segmentLimit = segmentLimit
         self.chunkRecords = max(1, chunkRecords)
         self.maxBlocks = maxBlocks ?? self.threads + 1
+        self.pieceBytes = max(1, pieceBytes)
+        self.outputBytes = outputBytes ?? 2 * self.threads * self.pieceBytes
     }
 
     /// Pulls blocks from `next` (on this thread) until it returns nil and calls `write` (on this
-    /// thread) with their text in order, with the number of records each piece holds. The first
-    /// error, in input order, is thrown after everything before it was written.
+    /// thread) with their text in order, with the number of records each piece finishes. The
+    /// first error, in input order, is thrown after everything before it was written.
     public func run(next: () throws(JACError) -> DecodeInput?,
                     write: (_ text: [UInt8], _ records: Int) throws(JACError) -> Void) throws(JACError) {
         if threads == 1 {
@@ -104,13 +119,25 @@ public final class ParallelDecoder: @unchecked Sendable {
         var failure: JACError?
         var pending = 0
         var settled = false
-        var chunks: [[UInt8]?] = []
+        var chunks: [Chunk] = []
         var nextChunk = 0
 
         init(sequence: Int, input: DecodeInput) {
             self.sequence = sequence
             self.input = input
         }
+    }
+
+    /// One chunk's rendering: its writer where the last piece stopped, and the pieces rendered
+    /// but not yet written. Rendered by one thread at a time.
+    final class Chunk {
+        var writer: RecordWriter?
+        /// Whether no record of the chunk was rendered yet (array commas).
+        var first = true
+        var pieces: [(text: [UInt8], records: Int)] = []
+        var finished = false
+        /// Whether a piece of it was written (the first gets the comma between chunks).
+        var opened = false
     }
 
     /// Opens the block (or takes the header given) and plans which segments to decode.
@@ -150,7 +177,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         job.errors = Array(repeating: nil, count: job.entries.count)
         job.chunkStarts = Array(stride(from: job.records.lowerBound, to: job.records.upperBound, by: chunkRecords))
         job.positions = Array(repeating: [], count: job.entries.count)
-        job.chunks = Array(repeating: nil, count: job.chunkStarts.count)
+        job.chunks = job.chunkStarts.map { _ in Chunk() }
     }
 
     /// Decompresses and checks field `i`, and finds where each chunk starts in it.
@@ -165,47 +192,51 @@ public final class ParallelDecoder: @unchecked Sendable {
         return (column, positions)
     }
 
-    /// Renders chunk `c` of a decoded job into `out` (emptied first).
-    func render(_ job: Job, chunk c: Int, into out: inout [UInt8]) {
-        let start = job.chunkStarts[c]
+    /// Renders the next piece of chunk `c` of a decoded job into `out` (emptied first); returns
+    /// the records it finished and whether the chunk is done.
+    func renderPiece(_ job: Job, chunk c: Int, into out: inout [UInt8]) -> (records: Int, finished: Bool) {
+        let chunk = job.chunks[c]
         let end = c + 1 < job.chunkStarts.count ? job.chunkStarts[c + 1] : job.records.upperBound
-        var writer = makeWriter(job)
-        if job.chunkStarts.count > 1 {
-            writer.seek(to: start, positions: job.plan.map { i in i.flatMap { job.positions[$0].isEmpty ? nil : job.positions[$0][c] } })
+        if chunk.writer == nil {
+            var writer = makeWriter(job)
+            if job.chunkStarts.count > 1 {
+                writer.seek(to: job.chunkStarts[c], positions: job.plan.map { i in
+                    i.flatMap { job.positions[$0].isEmpty ? nil : job.positions[$0][c] }
+                })
+            } else {
+                writer.seek(to: job.chunkStarts[c])
+            }
+            chunk.writer = writer
         }
         out.removeAll(keepingCapacity: true)
-        render(start ..< end, writer: &writer, to: &out)
+        let records = render(upTo: end, writer: &chunk.writer!, first: &chunk.first, to: &out)
+        let finished = chunk.writer!.record == end
+        if finished { chunk.writer = nil }
+        return (records, finished)
     }
 
     private func makeWriter(_ job: Job) -> RecordWriter {
         RecordWriter(keys: job.keys, columns: job.plan.map { $0.flatMap { job.columns[$0] } })
     }
 
-    /// Appends records `range` to `out`; a writer given consecutive ranges goes on where it
-    /// stopped.
-    private func render(_ range: Range<Int>, writer: inout RecordWriter, to out: inout [UInt8]) {
+    /// Appends one piece of records, up to `end`, to `out`; the writer goes on where it stopped.
+    private func render(upTo end: Int, writer: inout RecordWriter, first: inout Bool, to out: inout [UInt8]) -> Int {
         switch spec.style {
         case .records(let layout):
-            // Commas between chunks are the writer's (see `emit`): each chunk starts bare.
-            var first = true
-            writer.write(records: range, layout: layout, first: &first, to: &out)
+            writer.write(upTo: end, layout: layout, first: &first, budget: pieceBytes, to: &out)
         case .rows(let format):
-            writer.writeRows(records: range, format: format, to: &out)
+            writer.writeRows(upTo: end, format: format, budget: pieceBytes, to: &out)
         }
     }
 
-    /// Hands one chunk to `write`, with the comma that separates it from the previous one in a
-    /// JSON array.
-    private func emit(_ text: [UInt8], records: Int, wroteAny: inout Bool,
+    /// Hands one piece to `write`, after the comma that separates a chunk (or block) from the
+    /// previous one in a JSON array: each starts bare, commas inside are the writer's.
+    private func emit(_ text: [UInt8], records: Int, opensChunk: Bool, wroteAny: inout Bool,
                       write: ([UInt8], Int) throws(JACError) -> Void) throws(JACError) {
         guard !text.isEmpty else { return }
-        if case .records(.jsonArray) = spec.style, wroteAny { try write([UInt8(ascii: ",")], 0) }
+        if case .records(.jsonArray) = spec.style, wroteAny, opensChunk { try write([UInt8(ascii: ",")], 0) }
         wroteAny = true
         try write(text, records)
-    }
-
-    private func chunkRecordCount(_ job: Job, _ c: Int) -> Int {
-        (c + 1 < job.chunkStarts.count ? job.chunkStarts[c + 1] : job.records.upperBound) - job.chunkStarts[c]
     }
 
     private func release(_ job: Job) {
@@ -221,8 +252,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         let decoder = BlockDecoder(segmentLimit: segmentLimit)
         var sequence = 0
         var wroteAny = false
-        // One buffer for every chunk's text: the block's text is never whole in memory, and the
-        // buffer's pages are touched once, not for every block.
+        // One buffer for every piece: its pages are touched once, not for every block.
         var text: [UInt8] = []
         while let input = try next() {
             let job = Job(sequence: sequence, input: input)
@@ -234,16 +264,18 @@ public final class ParallelDecoder: @unchecked Sendable {
                 job.columns[i] = try decodeField(job, i, decoder: decoder).0
             }
             var writer = makeWriter(job)
-            for start in stride(from: job.records.lowerBound, to: job.records.upperBound, by: chunkRecords) {
-                let range = start ..< min(start + chunkRecords, job.records.upperBound)
+            writer.seek(to: job.records.lowerBound)
+            var first = true
+            var opens = true
+            while writer.record < job.records.upperBound {
                 text.removeAll(keepingCapacity: true)
-                render(range, writer: &writer, to: &text)
-                try emit(text, records: range.count, wroteAny: &wroteAny, write: write)
+                let records = render(upTo: job.records.upperBound, writer: &writer, first: &first, to: &text)
+                try emit(text, records: records, opensChunk: opens, wroteAny: &wroteAny, write: write)
+                opens = false
             }
             release(job)
         }
     }
-
     // MARK: - A pool of threads
 
     private enum Task {
@@ -253,11 +285,19 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private let lock = Monitor()
-    private var renderQueue: [Task] = []
+    /// Chunks to render a piece of, earliest first (a chunk that stopped goes back in its place).
+    private var renderQueue: [(job: Job, chunk: Int)] = []
     private var decodeQueue: [Task] = []
     private var openQueue: [Task] = []
-    /// Chunk buffers already written out, for the next chunks to render into: their pages are
-    /// touched once, not for every chunk.
+    /// Bytes of pieces rendered and not yet written, and pieces being rendered: a render starts
+    /// only while their sum, counting each of the latter as `pieceBytes`, is under
+    /// `outputBytes`, except for the chunk to be written next when it has no piece ready.
+    private var readyBytes = 0
+    private var rendering = 0
+    /// The job being written, whose `nextChunk` is the one the writer waits for.
+    private var headJob: Job?
+    /// Piece buffers already written out, for the next pieces to render into: their pages are
+    /// touched once, not for every piece.
     private var spareBuffers: [[UInt8]] = []
     private var stopping = false
     private var workersRunning = 0
@@ -312,6 +352,10 @@ public final class ParallelDecoder: @unchecked Sendable {
             }
             guard head < jobs.count else { break }
             let job = jobs[head]
+            if headJob !== job {
+                headJob = job
+                lock.broadcast()
+            }
             if job.settled {
                 if let error = job.failure {
                     failure = error
@@ -327,35 +371,56 @@ public final class ParallelDecoder: @unchecked Sendable {
                     }
                     continue
                 }
-                if let text = job.chunks[job.nextChunk] {
-                    job.chunks[job.nextChunk] = nil
-                    let c = job.nextChunk
-                    job.nextChunk += 1
+                let chunk = job.chunks[job.nextChunk]
+                if !chunk.pieces.isEmpty {
+                    let (text, records) = chunk.pieces.removeFirst()
+                    let opens = !chunk.opened
+                    chunk.opened = true
+                    if chunk.finished && chunk.pieces.isEmpty { job.nextChunk += 1 }
                     lock.unlock()
                     var writeError: JACError?
                     do throws(JACError) {
-                        try emit(text, records: chunkRecordCount(job, c), wroteAny: &wroteAny, write: write)
+                        try emit(text, records: records, opensChunk: opens, wroteAny: &wroteAny, write: write)
                     } catch { writeError = error }
                     lock.lock()
+                    readyBytes -= text.count
+                    // Room for another piece, or the next chunk is now the one waited for.
+                    lock.broadcast()
                     if let writeError {
                         failure = writeError
                         break outer
                     }
-                    if spareBuffers.count < 2 * threads { spareBuffers.append(text) }
+                    if spareBuffers.count < 2 * threads && text.capacity <= 2 * pieceBytes { spareBuffers.append(text) }
                     continue
                 }
             }
             lock.wait()
         }
         stopping = true
+        headJob = nil
         spareBuffers = []
         renderQueue = []
         decodeQueue = []
         openQueue = []
+        readyBytes = 0
         lock.broadcast()
         while workersRunning > 0 { lock.wait() }
         lock.unlock()
         if let failure { throw failure }
+    }
+
+    /// The first chunk in the render queue that may render a piece now (lock held).
+    private func runnableRender() -> Int? {
+        guard !renderQueue.isEmpty else { return nil }
+        if readyBytes + rendering * pieceBytes < outputBytes { return 0 }
+        guard let job = headJob else { return nil }
+        return renderQueue.firstIndex { $0.job === job && $0.chunk == job.nextChunk && job.chunks[$0.chunk].pieces.isEmpty }
+    }
+
+    /// Puts a chunk back in the render queue in input order (lock held).
+    private func queueRender(_ job: Job, _ c: Int) {
+        let k = renderQueue.firstIndex { $0.job.sequence > job.sequence || ($0.job === job && $0.chunk > c) }
+        renderQueue.insert((job, c), at: k ?? renderQueue.count)
     }
 
     private func workLoop() {
@@ -370,8 +435,10 @@ public final class ParallelDecoder: @unchecked Sendable {
             let task: Task
             // A render task gets a written-out buffer to render into, taken under this lock.
             var spare: [UInt8] = []
-            if !renderQueue.isEmpty {
-                task = renderQueue.removeFirst()
+            if let k = runnableRender() {
+                let (job, c) = renderQueue.remove(at: k)
+                task = .render(job, c)
+                rendering += 1
                 spare = spareBuffers.popLast() ?? []
             } else if !decodeQueue.isEmpty {
                 task = decodeQueue.removeFirst()
@@ -422,11 +489,20 @@ public final class ParallelDecoder: @unchecked Sendable {
                     }
                 }
             case .render(let job, let c):
-                render(job, chunk: c, into: &spare)
+                let (records, finished) = renderPiece(job, chunk: c, into: &spare)
                 lock.lock()
-                job.chunks[c] = spare
-                job.pending -= 1
-                if job.pending == 0 { release(job) }
+                rendering -= 1
+                if !stopping {
+                    readyBytes += spare.count
+                    job.chunks[c].pieces.append((spare, records))
+                }
+                if finished {
+                    job.chunks[c].finished = true
+                    job.pending -= 1
+                    if job.pending == 0 { release(job) }
+                } else if !stopping {
+                    queueRender(job, c)
+                }
                 lock.broadcast()
             }
         }
@@ -436,7 +512,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     private func decoded(_ job: Job) {
         job.settled = true
         job.pending = job.chunks.count
-        for c in job.chunks.indices { renderQueue.append(.render(job, c)) }
+        for c in job.chunks.indices { queueRender(job, c) }
         lock.broadcast()
     }
 }

@@ -32,8 +32,9 @@ public enum Salvage {
     }
 
     /// Decodes every readable block of `reader` to `sink`, one block at a time (a block's text is
-    /// written only once all of it decoded). Errors in the output itself (a full disk) still
-    /// stop it. Progress is reported like `Unpack.run`.
+    /// written only once all of it decoded, in pieces of about a megabyte, see `RecordWriter`).
+    /// Errors in the output itself (a full disk) still stop it. Progress is reported like
+    /// `Unpack.run`.
     public static func run(reader: ArchiveReader, sink: ByteSink, layout: RecordLayout,
                            progress: ((Unpack.Summary) -> Void)? = nil) throws(JACError) -> Summary {
         let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
@@ -42,7 +43,7 @@ public enum Salvage {
         var progressSummary = Unpack.Summary()
         var out: [UInt8] = []
         var first = true
-        if layout == .jsonArray { out.append(UInt8(ascii: "[")) }
+        if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
         while true {
             let problem: String
             var headerRecords: Int?
@@ -51,17 +52,19 @@ public enum Salvage {
                 headerRecords = block.bytes.withUnsafeBytes { p in try? BlockHeader.decode(p, segmentLimit: Int.max).0.recordCount }
                 let (header, columns) = try decoder.decode(block)
                 var writer = RecordWriter(columns: columns)
-                writer.write(recordCount: header.recordCount, layout: layout, first: &first, to: &out)
                 reader.accept(block)
-                try sink.write(out)
-                progressSummary.bytesOut += out.count
-                out.removeAll(keepingCapacity: true)
-                summary.records += header.recordCount
                 summary.blocks += 1
-                progressSummary.records = summary.records
                 progressSummary.blocks = summary.blocks
                 progressSummary.bytesIn = reader.source.offset
-                progress?(progressSummary)
+                while writer.record < header.recordCount {
+                    out.removeAll(keepingCapacity: true)
+                    summary.records += writer.write(upTo: header.recordCount, layout: layout, first: &first,
+                                                    budget: ParallelDecoder.defaultPieceBytes, to: &out)
+                    try sink.write(out)
+                    progressSummary.bytesOut += out.count
+                    progressSummary.records = summary.records
+                    progress?(progressSummary)
+                }
                 continue
             } catch where error.kind == .io {
                 throw error
@@ -77,8 +80,7 @@ public enum Salvage {
             let skipped = try reader.skipDamaged()
             summary.skipped.append(SkippedRange(start: start, end: start + skipped, lostRecords: headerRecords, reason: problem))
         }
-        if layout == .jsonArray { out.append(contentsOf: "]\n".utf8) }
-        try sink.write(out)
+        if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
         try sink.flush()
         summary.missingIndex = reader.missingIndex
         // With an index footer that survived, count exactly what each range held.

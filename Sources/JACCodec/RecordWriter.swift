@@ -35,6 +35,9 @@ public struct RecordWriter {
     private var cursors: [Cursor]
     /// The record the cursors stand at.
     private var nextRecord = 0
+    /// Where rendering stopped inside record `nextRecord` when a piece's budget ran out: the
+    /// next column and whether the record shows a value yet; nil between records.
+    private var openRecord: (column: Int, empty: Bool)?
 
     private struct View {
         var payload: UnsafeRawBufferPointer
@@ -107,7 +110,11 @@ public struct RecordWriter {
             if let p = positions[c] { cursors[c] = p.cursor }
         }
         nextRecord = record
+        openRecord = nil
     }
+
+    /// The record the writer stands at (inside it, when a piece stopped there).
+    public var record: Int { nextRecord }
 
     /// All columns of a block, keys in directory order.
     public init(columns: [FieldColumn]) {
@@ -129,53 +136,113 @@ public struct RecordWriter {
         cursors = Array(repeating: Cursor(), count: columns.count)
     }
 
-    /// Appends records `0 ..< recordCount` (all columns must come from one block). `first`
-    /// says whether a record was already written before, for array commas.
-    public mutating func write(recordCount: Int, layout: RecordLayout, first: inout Bool, to out: inout [UInt8]) {
-        write(records: 0 ..< recordCount, layout: layout, first: &first, to: &out)
+    /// Appends records from where the writer stands up to record `end` as objects, stopping
+    /// once `out` holds `budget` bytes or more: see `render`. `first` says whether a record was
+    /// already written before, for array commas. Returns how many records it finished.
+    public mutating func write(upTo end: Int, layout: RecordLayout, first: inout Bool, budget: Int = .max,
+                               to out: inout [UInt8]) -> Int {
+        render(upTo: end, .object(layout), first: &first, budget: budget, to: &out)
     }
 
-    /// Appends the given records of the block as objects. Writing consecutive ranges costs the
-    /// same as one range; starting elsewhere first counts the values before it.
-    public mutating func write(records: Range<Int>, layout: RecordLayout, first: inout Bool, to out: inout [UInt8]) {
-        seek(to: records.lowerBound)
-        for r in records {
-            if layout == .jsonArray && !first { out.append(UInt8(ascii: ",")) }
-            first = false
+    /// Appends one line per record up to record `end`: CSV cells or tab-separated JSON values,
+    /// in key order, stopping like `write(upTo:)`.
+    public mutating func writeRows(upTo end: Int, format: RowFormat, budget: Int = .max, to out: inout [UInt8]) -> Int {
+        var first = true
+        return render(upTo: end, .row(format), first: &first, budget: budget, to: &out)
+    }
+
+    /// Appends the next value of the record the writer stands in as a one-field object
+    /// (`{"key":value}`), or, once that record has no more values, appends nothing, moves to the
+    /// next record and returns false: a caller can go through a record holding one value's
+    /// text at a time.
+    public mutating func writeNextField(to out: inout [UInt8]) -> Bool {
+        var c = openRecord?.column ?? 0
+        let r = nextRecord
+        while c < views.count {
+            let column = c
+            c += 1
+            guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
             out.append(UInt8(ascii: "{"))
-            var empty = true
-            for c in views.indices {
-                guard let view = views[c], BitPacking.bit(view.payload, r) else { continue }
-                if !empty { out.append(UInt8(ascii: ",")) }
-                empty = false
-                out.append(contentsOf: keys[c])
-                appendValue(column: c, view, raw: false, to: &out)
-            }
+            out.append(contentsOf: keys[column])
+            appendValue(column: column, view, raw: false, to: &out)
             out.append(UInt8(ascii: "}"))
-            if layout == .ndjson { out.append(0x0A) }
+            openRecord = (c, false)
+            return true
         }
-        nextRecord = records.upperBound
+        openRecord = nil
+        nextRecord += 1
+        return false
     }
 
-    /// Appends one line per record: CSV cells or tab-separated JSON values, in key order.
-    public mutating func writeRows(records: Range<Int>, format: RowFormat, to out: inout [UInt8]) {
-        seek(to: records.lowerBound)
+    private enum Shape {
+        case object(RecordLayout)
+        case row(RowFormat)
+    }
+
+    /// Renders records up to `end`, going on inside the record where the last call stopped.
+    /// It stops once `out` holds `budget` bytes or more, checked after each value, so `out`
+    /// passes the budget by at most one key and value: a key or string is at most 16 MiB,
+    /// 6 x 16 MiB + 2 as JSON text if all control characters, nested text at most 16 MiB, a
+    /// decimal 65,536 digits. Output therefore goes out in pieces bounded in bytes however
+    /// large a record is (dictionary references can make one far larger than its block).
+    /// Inlined into each caller, so the per-value switch on the shape folds away.
+    @inline(__always)
+    private mutating func render(upTo end: Int, _ shape: Shape, first: inout Bool, budget: Int,
+                                 to out: inout [UInt8]) -> Int {
+        var finished = 0
         var cell: [UInt8] = []
-        for r in records {
-            for c in views.indices {
-                if c > 0 { out.append(format == .csv ? UInt8(ascii: ",") : 0x09) }
-                guard let view = views[c], BitPacking.bit(view.payload, r) else { continue }
-                if format == .values {
-                    appendValue(column: c, view, raw: false, to: &out)
-                    continue
-                }
-                cell.removeAll(keepingCapacity: true)
-                appendValue(column: c, view, raw: true, to: &cell)
-                RecordWriter.appendCSVCell(cell, to: &out)
+        var resume = openRecord
+        openRecord = nil
+        while nextRecord < end {
+            let r = nextRecord
+            var c = 0
+            var empty = true
+            if let resume {
+                (c, empty) = resume
+            } else if case .object(let layout) = shape {
+                if layout == .jsonArray && !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out.append(UInt8(ascii: "{"))
             }
-            out.append(0x0A)
+            resume = nil
+            while c < views.count {
+                let column = c
+                c += 1
+                switch shape {
+                case .object:
+                    guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
+                    if !empty { out.append(UInt8(ascii: ",")) }
+                    empty = false
+                    out.append(contentsOf: keys[column])
+                    appendValue(column: column, view, raw: false, to: &out)
+                case .row(let format):
+                    if column > 0 { out.append(format == .csv ? UInt8(ascii: ",") : 0x09) }
+                    guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
+                    if format == .values {
+                        appendValue(column: column, view, raw: false, to: &out)
+                    } else {
+                        cell.removeAll(keepingCapacity: true)
+                        appendValue(column: column, view, raw: true, to: &cell)
+                        RecordWriter.appendCSVCell(cell, to: &out)
+                    }
+                }
+                if out.count >= budget && c < views.count {
+                    openRecord = (c, empty)
+                    return finished
+                }
+            }
+            switch shape {
+            case .object(let layout):
+                out.append(UInt8(ascii: "}"))
+                if layout == .ndjson { out.append(0x0A) }
+            case .row:
+                out.append(0x0A)
+            }
+            nextRecord += 1
+            finished += 1
+            if out.count >= budget { break }
         }
-        nextRecord = records.upperBound
+        return finished
     }
 
     /// The CSV header line for `keys`.
@@ -203,9 +270,11 @@ public struct RecordWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Moves every cursor to the first value of record `record` (only when not already there).
-    private mutating func seek(to record: Int) {
-        guard record != nextRecord else { return }
+    /// Moves every cursor to the first value of record `record` by counting the values before
+    /// it (only when not already there).
+    public mutating func seek(to record: Int) {
+        guard record != nextRecord || openRecord != nil else { return }
+        openRecord = nil
         for c in columns.indices {
             guard let column = columns[c] else { continue }
             cursors[c] = RecordWriter.positions(of: column, at: [record])[0].cursor

@@ -9,12 +9,13 @@ struct UnpackCommand: ParsableCommand {
         abstract: "Decode a JAC archive back to JSON records (NDJSON by default).",
         discussion: """
         Blocks are decoded on -j threads and written in archive order: the output is the same \
-        for every thread count, and memory stays bounded (a few blocks in flight). An archive \
-        whose header announces an index footer (jac pack's default) and that lacks it was cut \
-        short: an error, before any output for a file, after the whole blocks for a stream. \
-        Otherwise a missing or damaged index footer costs a warning only, since every block is \
-        read in order. A damaged block is an error; --salvage skips it instead, reports each \
-        skipped byte range and the records lost there, and exits with status 1.
+        for every thread count, and memory stays bounded in bytes (a few blocks, and text in \
+        pieces of about 1 MiB; see jac(1)). An archive whose header announces an index footer \
+        (jac pack's default) and that lacks it was cut short: an error, before any output for a \
+        file, after the whole blocks for a stream. Otherwise a missing or damaged index footer \
+        costs a warning only, since every block is read in order. A damaged block is an error; \
+        --salvage skips it instead, reports each skipped byte range and the records lost there, \
+        and exits with status 1.
         """)
 
     @Argument(help: "Archive file, or '-' for standard input.")

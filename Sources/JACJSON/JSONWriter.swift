@@ -4,7 +4,8 @@ public enum JSONWriter {
     /// Appends `bytes` (valid UTF-8) as a JSON string: `"`, `\`, U+0008, U+0009, U+000A, U+000C,
     /// U+000D get short escapes, other controls `\u00xx` (lower-case hex), everything else raw.
     public static func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + bytes.count + 2)
+        // No reserveCapacity here: asking for the exact size on every call defeats the array's
+        // geometric growth, so a buffer of many large strings was copied whole for each one.
         out.append(0x22)
         if let base = bytes.baseAddress {
             let p = base.assumingMemoryBound(to: UInt8.self)
@@ -64,7 +65,6 @@ public enum JSONWriter {
         let digits = zeros == 0 ? stored : UnsafeRawBufferPointer(rebasing: stored[zeros...])
         let n = digits.count
         let e = Int(exponent)
-        out.reserveCapacity(out.count + n + 16)
         if negative { out.append(0x2D) }
         if e == 0 {
             out.append(contentsOf: digits)

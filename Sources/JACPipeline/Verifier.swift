@@ -43,13 +43,18 @@ public enum Verifier {
                     report.warnings.append("block \(block.number) uses the lz4 codec, a jac extension other JAC v1 readers cannot read")
                 }
             }
-            out.removeAll(keepingCapacity: true)
             var writer = RecordWriter(columns: columns)
-            writer.write(recordCount: header.recordCount, layout: .ndjson, first: &first, to: &out)
-            report.jsonBytes += out.count
             if let comparer {
-                try JACError.locating("block \(block.number)") { () throws(JACError) in
-                    try comparer.compare(ndjson: out, firstRecord: report.records)
+                report.jsonBytes += try JACError.locating("block \(block.number)") { () throws(JACError) in
+                    try comparer.compare(&writer, records: header.recordCount, firstRecord: report.records)
+                }
+            } else {
+                // Rebuilt in pieces of about a megabyte, only to be counted.
+                while writer.record < header.recordCount {
+                    out.removeAll(keepingCapacity: true)
+                    _ = writer.write(upTo: header.recordCount, layout: .ndjson, first: &first,
+                                     budget: ParallelDecoder.defaultPieceBytes, to: &out)
+                    report.jsonBytes += out.count
                 }
             }
             report.records += header.recordCount
@@ -67,37 +72,54 @@ public enum Verifier {
     }
 }
 
-/// Compares decoded records with the source JSON, record by record, semantically.
+/// Compares decoded records with the source JSON, record by record, semantically, and each
+/// decoded record field by field: it holds one input chunk (about a megabyte, or one record
+/// of at most `SplitOptions.maxRecordBytes`) and one decoded value's text, never a whole
+/// decoded record, whose text dictionary references can make far larger than its block.
 private final class RecordComparer {
     let splitter: Splitter
     var pending: RawChunk?
     var index = 0
     var decoded = RecordParser()
     var source = RecordParser()
+    var sourceFields: [[UInt8]: JSONField] = [:]
+    var field: [UInt8] = []
 
     init(splitter: Splitter) { self.splitter = splitter }
 
-    func compare(ndjson: [UInt8], firstRecord: Int) throws(JACError) {
-        var start = 0
-        var number = firstRecord
-        try ndjson.withBytes { (all) throws(JACError) in
-            for i in 0 ..< all.count where all[i] == 0x0A {
-                let record = UnsafeRawBufferPointer(rebasing: all[start ..< i])
-                start = i + 1
-                guard let raw = try nextInput() else {
-                    throw JACError(.mismatch, "record \(number + 1): the archive has more records than the input")
-                }
-                try decoded.parse(record, line: number + 1, column: 1)
-                try raw.chunk.text.withBytes { (text) throws(JACError) in
-                    try source.parse(UnsafeRawBufferPointer(rebasing: text[raw.chunk.range(of: raw.index)]),
-                                     line: raw.chunk.lines[raw.index], column: raw.chunk.columns[raw.index])
-                }
+    /// Compares the next `records` records `writer` renders with the next input records;
+    /// returns the bytes the records take as minified NDJSON.
+    func compare(_ writer: inout RecordWriter, records: Int, firstRecord: Int) throws(JACError) -> Int {
+        var bytes = 0
+        for number in firstRecord ..< firstRecord + records {
+            guard let raw = try nextInput() else {
+                throw JACError(.mismatch, "record \(number + 1): the archive has more records than the input")
+            }
+            try raw.chunk.text.withBytes { (text) throws(JACError) in
+                try source.parse(UnsafeRawBufferPointer(rebasing: text[raw.chunk.range(of: raw.index)]),
+                                 line: raw.chunk.lines[raw.index], column: raw.chunk.columns[raw.index])
+            }
+            sourceFields.removeAll(keepingCapacity: true)
+            for f in source.fields { sourceFields[Array(source.scratch[f.key])] = f }
+            // The record's text is `{`, its fields joined by commas, `}` and a newline; each field
+            // comes as a one-field object.
+            var fields = 0
+            bytes += 3
+            field.removeAll(keepingCapacity: true)
+            while writer.writeNextField(to: &field) {
+                bytes += field.count - 2 + (fields > 0 ? 1 : 0)
+                fields += 1
+                try field.withBytes { (p) throws(JACError) in try decoded.parse(p, line: number + 1, column: 1) }
                 if let difference = try difference() {
                     throw JACError(.mismatch, "record \(number + 1) (input line \(raw.chunk.lines[raw.index])): \(difference)")
                 }
-                number += 1
+                field.removeAll(keepingCapacity: true)
+            }
+            guard fields == sourceFields.count else {
+                throw JACError(.mismatch, "record \(number + 1) (input line \(raw.chunk.lines[raw.index])): the input has keys the archive lacks")
             }
         }
+        return bytes
     }
 
     func finish(records: Int) throws(JACError) {
@@ -116,22 +138,15 @@ private final class RecordComparer {
         return (pending!, index - 1)
     }
 
-    /// Why the two parsed records differ, or nil when they are equal.
+    /// Why the decoded field just parsed differs from the input record's, or nil when equal.
     private func difference() throws(JACError) -> String? {
-        var sourceFields: [[UInt8]: JSONField] = [:]
-        for f in source.fields { sourceFields[Array(source.scratch[f.key])] = f }
-        var decodedKeys = 0
-        for f in decoded.fields {
-            decodedKeys += 1
-            let key = Array(decoded.scratch[f.key])
-            let name = String(decoding: key, as: UTF8.self)
-            guard let s = sourceFields[key] else { return "key \"\(name)\" is not in the input" }
-            guard try same(f, decoded.scratch, s, source.scratch) else { return "values of \"\(name)\" differ" }
-        }
-        guard decodedKeys == sourceFields.count else { return "the input has keys the archive lacks" }
+        let f = decoded.fields[0]
+        let key = Array(decoded.scratch[f.key])
+        let name = String(decoding: key, as: UTF8.self)
+        guard let s = sourceFields[key] else { return "key \"\(name)\" is not in the input" }
+        guard try same(f, decoded.scratch, s, source.scratch) else { return "values of \"\(name)\" differ" }
         return nil
     }
-
     private func same(_ a: JSONField, _ sa: [UInt8], _ b: JSONField, _ sb: [UInt8]) throws(JACError) -> Bool {
         switch (a.kind, b.kind) {
         case (.null, .null): return true

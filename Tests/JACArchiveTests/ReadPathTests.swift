@@ -175,21 +175,32 @@ struct ParallelUnpackTests {
     @Test(arguments: ReadPath.vectorNames)
     func threadCountDoesNotChangeOutput(vector: String) throws {
         let path = SharedFiles.vectors + "/\(vector).jac"
+        let recordCount = try ReadPath.unpack(path).text.filter { $0 == 0x0A }.count
         for layout in [RecordLayout.ndjson, .jsonArray] {
             let one = try ReadPath.unpack(path, threads: 1, layout: layout).text
             #expect(try ReadPath.unpack(path, threads: 4, layout: layout).text == one)
-            // Seven-record chunks, rendered on a pool and (one thread) by one writer in turn.
+            // Seven-record chunks, rendered on a pool and (one thread) by one writer in turn, in
+            // pieces of any size: 40-byte pieces stop inside records, and with 100 bytes of
+            // output in flight a pool mostly waits for the chunk to be written next.
             for threads in [3, 1] {
-                let small = try ReadPath.capture { sink in
-                    let reader = try ArchiveReader(source: try ByteSource(path: path))
-                    if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
-                    try ParallelDecoder(threads: threads, spec: RenderSpec(style: .records(layout)), chunkRecords: 7, maxBlocks: 2)
-                        .run(next: { () throws(JACError) in try reader.next().map { DecodeInput(block: $0) } },
-                             write: { (t, _) throws(JACError) in try sink.write(t) })
-                    if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
-                    try sink.flush()
+                for (pieceBytes, outputBytes) in [(ParallelDecoder.defaultPieceBytes, nil), (40, 100)] {
+                    var records = 0
+                    let small = try ReadPath.capture { sink in
+                        let reader = try ArchiveReader(source: try ByteSource(path: path))
+                        if layout == .jsonArray { try sink.write([UInt8(ascii: "[")]) }
+                        try ParallelDecoder(threads: threads, spec: RenderSpec(style: .records(layout)), chunkRecords: 7,
+                                            maxBlocks: 2, pieceBytes: pieceBytes, outputBytes: outputBytes)
+                            .run(next: { () throws(JACError) in try reader.next().map { DecodeInput(block: $0) } },
+                                 write: { (t, n) throws(JACError) in
+                                     try sink.write(t)
+                                     records += n
+                                 })
+                        if layout == .jsonArray { try sink.write(Array("]\n".utf8)) }
+                        try sink.flush()
+                    }
+                    #expect(small == one, "\(threads) threads, 7-record chunks, \(pieceBytes)-byte pieces")
+                    #expect(records == recordCount)
                 }
-                #expect(small == one, "\(threads) threads, 7-record chunks")
             }
         }
     }

@@ -38,7 +38,7 @@ func decode(_ blocks: [BlockPayloads]) throws -> [UInt8] {
             try FieldColumn(entry: storedEntry(f), recordCount: block.recordCount, payload: f.bytes)
         }
         var writer = RecordWriter(columns: columns)
-        writer.write(recordCount: block.recordCount, layout: .ndjson, first: &first, to: &out)
+        _ = writer.write(upTo: block.recordCount, layout: .ndjson, first: &first, to: &out)
     }
     return out
 }

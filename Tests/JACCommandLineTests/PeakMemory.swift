@@ -6,42 +6,69 @@ import Glibc
 #endif
 
 /// What a measured child did: its exit status (128 + the signal when one ended it), its peak
-/// resident memory (VmHWM) and its wall time.
+/// resident memory (VmHWM), its wall time, the bytes it wrote to standard output and its
+/// standard error.
 struct MeasuredRun {
     var status: Int32
     var peakBytes: Int
     var seconds: Double
+    var outputBytes: Int
     var stderr: String
 }
 
 extension Workspace {
     /// Runs `tool` (one of the built executables) in this directory, standard input from the
-    /// file `stdin` (or /dev/null) and standard output to the file `stdout` (or /dev/null). With
-    /// `addressSpaceKiB`, the child runs under `ulimit -v` of that many KiB.
+    /// file `stdin` (or /dev/null). Standard output goes to the file `stdout`, or, without one,
+    /// into a pipe that is counted and dropped as it comes (so a huge output costs nothing).
+    /// With `addressSpaceKiB`, the child runs under `ulimit -v` of that many KiB.
     ///
     /// The peak is the tool's VmHWM, read from /proc every few milliseconds until it exits (the
     /// kernel keeps it up to date before memory is unmapped): rusage's ru_maxrss cannot be
     /// used, since a spawned child starts on this process's memory and the kernel counts that.
-    func measure(_ tool: String, _ arguments: [String], stdin: String? = nil, stdout: String? = nil,
+    func measure(_ tool: String = "jac", _ arguments: [String], stdin: String? = nil, stdout: String? = nil,
                  addressSpaceKiB: Int? = nil) throws -> MeasuredRun {
         // bash goes to this directory, sets the limit and becomes the tool (same process).
         let limit = addressSpaceKiB.map { "ulimit -v \($0) && " } ?? ""
         let argv = ["/bin/bash", "-c", "cd \"$0\" && \(limit)exec \"$@\"", path, binDirectory + "/" + tool] + arguments
         let err = file(".measured-stderr")
+        var pipe: [Int32] = [-1, -1]
+        if stdout == nil, Glibc.pipe(&pipe) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdin.map(file) ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout.map(file) ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let stdout {
+            posix_spawn_file_actions_addopen(&actions, 1, file(stdout), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+            posix_spawn_file_actions_addclose(&actions, pipe[0])
+            posix_spawn_file_actions_addclose(&actions, pipe[1])
+        }
         posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
         let started = Date()
         var pid = pid_t()
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+        if pipe[1] >= 0 { close(pipe[1]) }
+        defer { if pipe[0] >= 0 { close(pipe[0]) } }
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
-        var status: Int32 = 0
         var peak = 0
+        var outputBytes = 0
+        if pipe[0] >= 0 {
+            // Drain the output, sampling the peak between reads.
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var poller = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
+            while true {
+                if let kib = Self.highWaterKiB(pid: pid, name: tool) { peak = max(peak, kib * 1024) }
+                guard poll(&poller, 1, 2) > 0 else { continue }
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(pipe[0], $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                outputBytes += n
+            }
+        }
+        var status: Int32 = 0
         while true {
             if let kib = Self.highWaterKiB(pid: pid, name: tool) { peak = max(peak, kib * 1024) }
             let reaped = waitpid(pid, &status, WNOHANG)
@@ -49,10 +76,13 @@ extension Workspace {
             usleep(2000)
         }
         let seconds = Date().timeIntervalSince(started)
+        if let stdout {
+            outputBytes = ((try? FileManager.default.attributesOfItem(atPath: file(stdout))[.size]) as? Int) ?? 0
+        }
         defer { try? FileManager.default.removeItem(atPath: err) }
         let signal = status & 0x7f
         return MeasuredRun(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
-                           peakBytes: peak, seconds: seconds,
+                           peakBytes: peak, seconds: seconds, outputBytes: outputBytes,
                            stderr: String(decoding: try SharedFiles.read(err), as: UTF8.self))
     }
 

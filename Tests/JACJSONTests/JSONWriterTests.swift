@@ -35,6 +35,26 @@ import Testing
         }
     }
 
+    /// Appending many large strings (or long decimals) grows the buffer geometrically: an
+    /// exact-size reserve before each append copied the whole buffer every time (quadratic).
+    @Test func bufferGrowsGeometrically() {
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
+        let digits = [UInt8](repeating: UInt8(ascii: "7"), count: 4096)
+        var out: [UInt8] = []
+        var growths = 0
+        for i in 0 ..< 1000 {
+            let capacity = out.capacity
+            if i % 2 == 0 {
+                big.withUnsafeBytes { JSONWriter.appendString($0, to: &out) }
+            } else {
+                digits.withUnsafeBytes { JSONWriter.appendDecimal(negative: false, digits: $0, exponent: -3, to: &out) }
+            }
+            if out.capacity != capacity { growths += 1 }
+        }
+        #expect(out.count == 500 * (big.count + 2) + 500 * (digits.count + 1))
+        #expect(growths < 40, "\(growths) reallocations for 1000 appends")
+    }
+
     @Test(arguments: [Int64.min, Int64.min + 1, -1_000_000, -10, -9, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890, Int64.max])
     func ints(_ v: Int64) {
         var out: [UInt8] = []

@@ -120,9 +120,18 @@ struct StageTests {
     @Test func verifierComparesAgainstTheInput() throws {
         let h = try StageHarness()
         let input = sampleRecords(300)
-        let archive = try h.file(try h.pack(input, Self.options(blockRecords: 64), threads: 2))
+        let name = try h.pack(input, Self.options(blockRecords: 64), threads: 2)
+        let archive = try h.file(name)
         let same = try Verifier.run(source: try ByteSource(path: archive), against: try ByteSource(path: try h.file(input)))
         #expect(same.records == 300)
+        // Compared field by field, the records' size is still counted exactly.
+        let alone = try Verifier.run(source: try ByteSource(path: archive))
+        #expect(same.jsonBytes == alone.jsonBytes)
+        #expect(alone.jsonBytes == (try h.unpack(name)).count)
+        var extraKey = input
+        extraKey.replaceSubrange(0 ..< 1, with: Array(#"{"extra":1,"#.utf8))
+        #expect { try Verifier.run(source: try ByteSource(path: archive), against: try ByteSource(path: try h.file(extraKey))) }
+            throws: { ($0 as? JACError)?.message.contains("record 1 (input line 1): the input has keys the archive lacks") == true }
         var changed = input
         let at = changed.firstIndex(of: UInt8(ascii: "I"))!
         changed[at] = UInt8(ascii: "J")
