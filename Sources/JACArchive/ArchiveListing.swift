@@ -1,5 +1,6 @@
 import JACCompression
 import JACJSON
+import JACSystem
 import JACWire
 
 /// `jac ls`: what an archive holds, block by block and field by field, from the block headers

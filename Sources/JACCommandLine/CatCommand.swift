@@ -1,6 +1,7 @@
 import ArgumentParser
 import JACArchive
 import JACCodec
+import JACSystem
 import JACWire
 
 struct CatCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JACArchive
+import JACSystem
 import JACWire
 
 struct LsCommand: ParsableCommand {

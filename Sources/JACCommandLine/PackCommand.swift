@@ -1,6 +1,8 @@
 import ArgumentParser
 import JACArchive
+import JACCommands
 import JACPipeline
+import JACSystem
 import JACWire
 
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+import JACSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

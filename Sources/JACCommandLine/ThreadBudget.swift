@@ -1,6 +1,7 @@
 import ArgumentParser
 import JACArchive
 import JACCompression
+import JACSystem
 
 #if canImport(Glibc)
 import Glibc

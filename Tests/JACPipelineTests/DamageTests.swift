@@ -1,4 +1,5 @@
 import JACArchive
+import JACCommands
 import JACPipeline
 import JACTestSupport
 import JACWire

@@ -2,6 +2,8 @@ import JACArchive
 import JACCodec
 import JACCompression
 import JACJSON
+import JACPipeline
+import JACSystem
 import JACWire
 
 /// Options of a whole `jac pack` run: the three stages' options in one place.

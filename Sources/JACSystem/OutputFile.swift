@@ -1,6 +1,4 @@
 import CJACRename
-import JACWire
-
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,3 @@
-import JACWire
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
