@@ -53,6 +53,7 @@ let package = Package(
 
         // Shared by the test targets: an independent JSON comparer and where shared data lives.
         .target(name: "JACTestSupport", path: "Tests/JACTestSupport"),
+        .testTarget(name: "JACSystemTests", dependencies: ["JACSystem"]),
         .testTarget(name: "JACWireTests", dependencies: ["JACWire"]),
         .testTarget(name: "JACJSONTests", dependencies: ["JACJSON"]),
         .testTarget(name: "JACCodecTests", dependencies: ["JACCodec", "JACJSON", "JACWire", "JACTestSupport"]),

@@ -5,11 +5,7 @@ import JACPipeline
 import JACSystem
 import JACWire
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

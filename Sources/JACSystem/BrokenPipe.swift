@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What writing to a closed pipe means. For the readers (`jac unpack | head`) the reader has
 /// all it wanted: end quietly, as every Unix filter does (the default SIGPIPE action, even if

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Time since it was made, on a clock that only goes forward (for speeds and `-v` timings).
 public struct Stopwatch {
