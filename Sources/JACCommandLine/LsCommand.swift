@@ -1,5 +1,6 @@
 import ArgumentParser
 import JACArchive
+import JACCommands
 import JACSystem
 import JACWire
 
