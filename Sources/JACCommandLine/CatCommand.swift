@@ -1,6 +1,7 @@
 import ArgumentParser
 import JACArchive
 import JACCodec
+import JACCommands
 import JACSystem
 import JACWire
 
