@@ -1,8 +1,20 @@
 import JACArchive
 import JACJSON
+import JACSystem
 
-/// `jac ls`'s output: the listing as a table for people or as one JSON object for programs.
+/// `jac ls`: the listing as a table for people or as one JSON object for programs.
 extension ArchiveListing {
+    /// `jac ls`: lists the archive at `path` to `sink`, as one JSON object or as a table; `warn`
+    /// hears that a damaged index was passed over for a scan.
+    public static func run(path: String, json: Bool, kinds: Bool, sink: ByteSink, warn: (String) -> Void) throws(JACError) {
+        let listing = try read(path: path, kinds: kinds)
+        if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
+            warn("\(listing.name): \(problem); found the blocks by scanning")
+        }
+        try sink.write(json ? listing.json() : Array(listing.table().utf8))
+        try sink.flush()
+    }
+
     private var indexDescription: String {
         indexed ? "index footer" : indexProblem == nil || indexProblem == "no index footer"
             ? "no index footer (blocks found by scanning)" : "index not used: \(indexProblem!) (blocks found by scanning)"
