@@ -7,12 +7,12 @@
 // disagreeing about an archive that both read without error is a finding.
 import JACArchive
 import JACCodec
+import JACCommands
 import JACPipeline
+import JACSystem
 import JACWire
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 nonisolated(unsafe) private let input = ScratchFile("archive")
 nonisolated(unsafe) private let output = Capture("archive-out")

@@ -7,8 +7,10 @@
 // not read back is a finding.
 import JACArchive
 import JACCodec
+import JACCommands
 import JACCompression
 import JACPipeline
+import JACSystem
 import JACWire
 
 nonisolated(unsafe) private let input = ScratchFile("frames")

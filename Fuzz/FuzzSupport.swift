@@ -6,11 +6,10 @@ import JACArchive
 import JACCodec
 import JACCompression
 import JACJSON
+import JACSystem
 import JACWire
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Stops the fuzzer with a finding: libFuzzer saves the input as a crash artifact.
 func finding(_ what: String) -> Never {

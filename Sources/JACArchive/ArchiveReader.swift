@@ -1,3 +1,4 @@
+import JACSystem
 import JACWire
 
 /// Reads an archive front to back from a file or a pipe: the header, then each block in turn,

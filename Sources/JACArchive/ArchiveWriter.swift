@@ -1,3 +1,4 @@
+import JACSystem
 import JACWire
 
 /// Writes an archive: the file header, blocks in the order given, and the index footer.

@@ -1,10 +1,7 @@
+import JACSystem
 import JACWire
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An archive in a regular file, read at random with `pread`: the block list comes from the
 /// index footer when it is present and valid (FORMAT.md §7), otherwise from a scan of the block
@@ -35,7 +32,7 @@ public final class IndexedArchive: @unchecked Sendable {
     public static func open(path: String) throws(JACError) -> IndexedArchive? {
         guard path != "-" else { return nil }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw JACError(.io, "\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Syscall.error(path) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
@@ -95,21 +92,8 @@ public final class IndexedArchive: @unchecked Sendable {
     private static func pread(_ fd: Int32, _ path: String, offset: Int, count: Int) throws(JACError) -> [UInt8] {
         guard count > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        var failure: Int32 = 0
-        out.withUnsafeMutableBytes { p in
-            while done < count {
-                let r = Glibc.pread(fd, p.baseAddress! + done, count - done, off_t(offset + done))
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                if r == 0 { return }
-                done += r
-            }
-        }
-        if failure != 0 { throw JACError(.io, "\(path): read failed: \(String(cString: strerror(failure)))") }
+        let (done, failure) = out.withUnsafeMutableBytes { Syscall.readAll(fd, into: $0, at: offset) }
+        if failure != 0 { throw Syscall.error("\(path): read failed", failure) }
         guard done == count else {
             throw JACError(.unexpectedEOF, "\(path): file ends at \(offset + done), inside data that needs \(count) bytes from offset \(offset)")
         }

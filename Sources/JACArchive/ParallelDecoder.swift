@@ -1,4 +1,5 @@
 import JACCodec
+import JACSystem
 import JACWire
 
 /// What to render from each block: whole records or a projection, as objects or rows.

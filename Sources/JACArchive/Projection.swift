@@ -1,4 +1,5 @@
 import JACCodec
+import JACSystem
 import JACWire
 
 /// Which part of an archive to read: block numbers and/or record numbers (both 0-based,

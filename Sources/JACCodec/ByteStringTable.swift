@@ -95,8 +95,4 @@ public struct ByteStringTable {
     }
 }
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

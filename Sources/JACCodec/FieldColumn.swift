@@ -1,9 +1,7 @@
 import JACJSON
 import JACWire
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One decoded field segment: the payload checked part by part (FORMAT.md §9.3) and indexed so
 /// records can be rebuilt by walking it once. Nothing is copied out of the payload except

@@ -1,6 +1,8 @@
 import ArgumentParser
 import JACArchive
 import JACCodec
+import JACCommands
+import JACSystem
 import JACWire
 
 struct CatCommand: ParsableCommand {

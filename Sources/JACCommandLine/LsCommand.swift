@@ -1,6 +1,7 @@
 import ArgumentParser
 import JACArchive
-import JACWire
+import JACCommands
+import JACSystem
 
 struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,13 +30,8 @@ struct LsCommand: ParsableCommand {
         guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
         BrokenPipe.endQuietly()
         try Diagnostics.run { () throws(JACError) in
-            let listing = try ArchiveListing.read(path: input, kinds: !noTypes)
-            if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
-                Diagnostics.warning("\(listing.name): \(problem); found the blocks by scanning")
-            }
-            let sink = ByteSink(fd: 1, name: "<stdout>")
-            try sink.write(format == "json" ? listing.json() : Array(listing.table().utf8))
-            try sink.flush()
+            try ArchiveListing.run(path: input, json: format == "json", kinds: !noTypes,
+                                   sink: ByteSink(fd: 1, name: "<stdout>"), warn: Diagnostics.warning)
         }
     }
 }

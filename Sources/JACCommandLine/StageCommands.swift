@@ -1,13 +1,11 @@
 import ArgumentParser
 import JACArchive
+import JACCommands
 import JACPipeline
+import JACSystem
 import JACWire
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `jac-split`: JSON records in, a frame stream of raw blocks out.
 public struct SplitCommand: ParsableCommand {

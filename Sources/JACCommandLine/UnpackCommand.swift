@@ -1,7 +1,6 @@
 import ArgumentParser
-import JACArchive
-import JACCodec
-import JACWire
+import JACCommands
+import JACSystem
 
 struct UnpackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,60 +39,22 @@ struct UnpackCommand: ParsableCommand {
         guard ["ndjson", "json-array", "auto"].contains(format) else {
             throw ValidationError("--format must be ndjson, json-array or auto")
         }
-        let threads = try threadCount(jobs)
+        var job = UnpackJob()
+        job.input = input
+        job.output = output.output
+        job.force = output.force
+        job.layout = jsonArray || format == "json-array" ? .jsonArray : format == "auto" ? .auto : .ndjson
+        job.threads = try threadCount(jobs)
+        job.salvage = salvage
+        job.quiet = output.quiet
+        job.verbose = output.verbose
         BrokenPipe.endQuietly()
         var salvaged: Salvage.Summary?
         try Diagnostics.run { () throws(JACError) in
-            let reader = try ArchiveReader(source: try ByteSource(path: input))
-            if reader.header.indexFollows && !salvage {
-                // A regular file cut short is refused before any output; a stream can only be
-                // at its end, after its whole blocks.
-                _ = try IndexedArchive.open(path: input)
-            }
-            let layout: RecordLayout = jsonArray || format == "json-array"
-                || (format == "auto" && reader.header.containerHint == .jsonArray) ? .jsonArray : .ndjson
-            let file = try OutputFile(path: output.output, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
-            let progress = Progress(label: "jac unpack", total: Progress.fileSize(input), quiet: output.quiet)
-            let report = { (s: Unpack.Summary) in progress.update(records: s.records, bytesIn: s.bytesIn, bytes: s.bytesOut) }
-            do throws(JACError) {
-                if salvage {
-                    let summary = try Salvage.run(reader: reader, sink: file.sink, layout: layout, progress: report)
-                    progress.finish()
-                    try file.commit()
-                    salvaged = summary
-                    if output.verbose {
-                        Diagnostics.info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks recovered")
-                    }
-                } else {
-                    let summary = try Unpack.run(reader: reader, sink: file.sink, layout: layout, threads: threads,
-                                                 warn: Diagnostics.warning, progress: report)
-                    progress.finish()
-                    try file.commit()
-                    if output.verbose {
-                        Diagnostics.info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads")
-                    }
-                }
-            } catch {
-                progress.finish()
-                file.abort()
-                throw error
-            }
+            salvaged = try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
         }
-        if let salvaged, salvaged.isDamaged {
-            for r in salvaged.skipped {
-                let lost = r.lostRecords.map { "\($0) records lost" } ?? "records lost: unknown"
-                Diagnostics.error("salvage: skipped bytes \(r.start)..<\(r.end) (\(r.end - r.start) bytes, \(lost)): \(r.reason)")
-            }
-            var lost: [String] = []
-            if !salvaged.skipped.isEmpty {
-                let total = salvaged.lostRecordsExact ? "\(salvaged.lostRecords)" : "at least \(salvaged.lostRecords)"
-                lost.append("\(total) records in \(salvaged.skipped.count) damaged range\(salvaged.skipped.count == 1 ? "" : "s")")
-            }
-            if let missing = salvaged.missingIndex {
-                Diagnostics.error("salvage: \(input): \(missing.description)")
-                lost.append("an unknown number of records after the last whole block")
-            }
-            Diagnostics.error("salvage: recovered \(salvaged.records) records in \(salvaged.blocks) blocks; lost \(lost.joined(separator: " and "))")
+        if let lines = salvaged?.lossReport(input: input), !lines.isEmpty {
+            for line in lines { Diagnostics.error(line) }
             throw ExitCode(1)
         }
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import JACArchive
-import JACPipeline
-import JACWire
+import JACCommands
+import JACSystem
 
 /// `jac-verify`: prove archives whole.
 public struct VerifyCommand: ParsableCommand {
@@ -65,15 +64,8 @@ struct VerifyArguments: ParsableArguments {
         var worst: ExitCode = .success
         for path in archives.isEmpty ? ["-"] : archives {
             do throws(JACError) {
-                let report = try Verifier.run(source: try ByteSource(path: path),
-                                              against: try against.map { (p) throws(JACError) in try ByteSource(path: p) },
-                                              inputMode: mode)
-                for w in report.warnings { Diagnostics.warning("\(path): \(w)") }
-                if !quiet {
-                    let ratio = report.archiveBytes > 0 ? Double(report.jsonBytes) / Double(report.archiveBytes) : 0
-                    let compared = against == nil ? "" : ", same records as \(against!)"
-                    print("\(path): OK, \(report.records) records, \(report.blocks) blocks, \(report.fields) fields, \(report.jsonBytes) -> \(report.archiveBytes) bytes (ratio \(decimal(ratio, places: 2)))\(compared)")
-                }
+                let line = try Verifier.check(path: path, against: against, inputMode: mode, warn: Diagnostics.warning)
+                if !quiet { print(line) }
             } catch {
                 // Some messages name the file already (it cannot be opened, it was cut short).
                 Diagnostics.error(error.message.hasPrefix("\(path): ") ? error.message : "\(path): \(error.message)")

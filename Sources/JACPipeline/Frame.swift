@@ -1,5 +1,6 @@
 import JACArchive
 import JACCodec
+import JACSystem
 import JACWire
 
 /// The frame stream spoken over pipes between `jac-split`, `jac-squeeze` and `jac-assemble`

@@ -1,6 +1,7 @@
 import JACArchive
 import JACCodec
 import JACJSON
+import JACSystem
 import JACWire
 
 /// How input is cut into raw blocks. The cut depends only on the input and these options,

@@ -1,6 +1,7 @@
 import JACArchive
 import JACCodec
 import JACCompression
+import JACSystem
 import JACWire
 
 /// Options of the `jac-squeeze` stage: how records become encoded, compressed blocks.

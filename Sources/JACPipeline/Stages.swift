@@ -1,5 +1,6 @@
 import JACArchive
 import JACCodec
+import JACSystem
 import JACWire
 
 /// Counts a stage reports when it is done.

@@ -85,14 +85,3 @@ extension Array where Element == UInt8 {
         for i in 0 ..< 8 { append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
     }
 }
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for bodies that throw `JACError` (the standard one is untyped).
-    @inlinable
-    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(JACError) -> R) throws(JACError) -> R {
-        let result: Result<R, JACError> = withUnsafeBytes { p in
-            do throws(JACError) { return .success(try body(p)) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
-}

@@ -1,6 +1,8 @@
 import Foundation
 import JACArchive
 import JACCodec
+import JACCommands
+import JACSystem
 import JACTestSupport
 import JACWire
 

@@ -1,5 +1,6 @@
 import Foundation
 import JACArchive
+import JACSystem
 import JACWire
 import Testing
 

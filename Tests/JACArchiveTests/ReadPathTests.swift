@@ -2,6 +2,8 @@ import Foundation
 import JACArchive
 import JACCodec
 import JACCompression
+import JACCommands
+import JACSystem
 import JACTestSupport
 import JACWire
 import Testing

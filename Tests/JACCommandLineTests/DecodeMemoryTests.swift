@@ -2,6 +2,7 @@ import Foundation
 import JACArchive
 import JACCodec
 import JACCompression
+import JACSystem
 import JACTestSupport
 import JACWire
 import Testing

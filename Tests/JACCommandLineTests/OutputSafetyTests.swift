@@ -2,7 +2,7 @@ import Foundation
 import JACTestSupport
 import Testing
 
-/// What `-o` promises (Sources/JACArchive/OutputFile.swift): the bytes go to a temporary file
+/// What `-o` promises (Sources/JACSystem/OutputFile.swift): the bytes go to a temporary file
 /// no one can guess or redirect, which takes the name only when the run succeeds, never over an
 /// existing entry without -f (even when two runs race for the name), and never over an input.
 struct OutputSafetyTests {

@@ -1,5 +1,7 @@
 import JACArchive
+import JACCommands
 import JACPipeline
+import JACSystem
 import JACTestSupport
 import JACWire
 import Testing

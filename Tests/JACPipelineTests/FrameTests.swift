@@ -2,6 +2,7 @@ import Foundation
 import JACArchive
 import JACCompression
 import JACPipeline
+import JACSystem
 import JACTestSupport
 import JACWire
 import Testing

@@ -1,6 +1,7 @@
 import JACArchive
 import JACCodec
 import JACPipeline
+import JACSystem
 import JACWire
 import Testing
 

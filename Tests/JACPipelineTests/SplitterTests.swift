@@ -1,6 +1,7 @@
 import JACArchive
 import JACCodec
 import JACPipeline
+import JACSystem
 import Testing
 
 /// How the splitter cuts a stream into chunks: the first chunk leaves early (so the encoder

@@ -1,6 +1,8 @@
 import Foundation
 import JACArchive
+import JACCommands
 import JACPipeline
+import JACSystem
 import JACTestSupport
 import JACWire
 

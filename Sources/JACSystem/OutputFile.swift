@@ -1,9 +1,5 @@
 import CJACRename
-import JACWire
-
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Where a command's output goes: standard output, a device or pipe (written directly, like
 /// `/dev/null`), or a regular file that appears only when the command succeeds. That file is
@@ -40,7 +36,7 @@ public final class OutputFile {
             if (st.st_mode & S_IFMT) != S_IFREG {
                 guard (st.st_mode & S_IFMT) != S_IFDIR else { throw JACError(.usage, "\(path): is a directory") }
                 let fd = open(path, O_WRONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw JACError(.io, "\(path): cannot open: \(String(cString: strerror(errno)))") }
+                guard fd >= 0 else { throw Syscall.error("\(path): cannot open") }
                 self.path = path
                 temporary = nil
                 sink = ByteSink(fd: fd, name: path)
@@ -73,9 +69,9 @@ public final class OutputFile {
             return
         }
         guard fsync(sink.fd) == 0 || errno == EINVAL, fchmod(sink.fd, mode) == 0 else {
-            let message = String(cString: strerror(errno))
+            let failure = errno
             abort()
-            throw JACError(.io, "\(path): \(message)")
+            throw Syscall.error(path, failure)
         }
         done = true
         close(sink.fd)
@@ -83,7 +79,7 @@ public final class OutputFile {
             let failure = errno
             Self.remove(temporary)
             if failure == EEXIST { throw Self.exists(path) }
-            throw JACError(.io, "\(path): cannot rename into place: \(String(cString: strerror(failure)))")
+            throw Syscall.error("\(path): cannot rename into place", failure)
         }
         InterruptCleanup.unregister(temporary)
         Self.syncDirectory(of: path)
@@ -138,7 +134,7 @@ public final class OutputFile {
             let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 { return (temporary, fd) }
             guard errno == EEXIST || errno == EINTR else {
-                throw JACError(.io, "\(path): cannot create: \(String(cString: strerror(errno)))")
+                throw Syscall.error("\(path): cannot create")
             }
         }
         throw JACError(.io, "\(path): cannot create a temporary file beside it (100 random names taken)")
@@ -161,66 +157,5 @@ public final class OutputFile {
         guard fd >= 0 else { return }
         fsync(fd)
         close(fd)
-    }
-}
-
-/// What an interrupted process (SIGINT, SIGTERM, SIGHUP) must undo before it dies: temporary
-/// output files are removed, and a stream output that an archive was going to (standard output,
-/// a pipe) gets a tail every JAC reader rejects, so the part written cannot pass for a whole
-/// archive. A signal the parent set to be ignored (`nohup`, a background job) stays ignored.
-public enum InterruptCleanup {
-    nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>?] = Array(repeating: nil, count: 8)
-    nonisolated(unsafe) private static var poisonFD: Int32 = -1
-    nonisolated(unsafe) private static var poison: UnsafeMutableRawBufferPointer?
-    nonisolated(unsafe) private static var installed = false
-
-    static func register(_ path: String) {
-        install()
-        if let i = paths.firstIndex(where: { $0 == nil }) { paths[i] = strdup(path) }
-    }
-
-    static func unregister(_ path: String) {
-        for i in paths.indices where paths[i].map({ String(cString: $0) == path }) ?? false {
-            let p = paths[i]
-            paths[i] = nil
-            free(p)
-        }
-    }
-
-    /// On a signal, `trailer` is written to `fd` before the process dies.
-    public static func poisonOnSignal(fd: Int32, trailer: [UInt8]) {
-        install()
-        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: trailer.count, alignment: 1)
-        bytes.copyBytes(from: trailer)
-        poison = bytes
-        poisonFD = fd
-    }
-
-    /// Installs the handler for the signals not ignored, and unblocks them: a mask inherited
-    /// from the parent (some process launchers block everything) would otherwise leave the
-    /// process deaf to Ctrl-C.
-    private static func install() {
-        guard !installed else { return }
-        installed = true
-        var handled = sigset_t()
-        sigemptyset(&handled)
-        for s in [SIGINT, SIGTERM, SIGHUP] {
-            let previous = signal(s, InterruptCleanup.onSignal)
-            if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
-                signal(s, SIG_IGN)
-            } else {
-                sigaddset(&handled, s)
-            }
-        }
-        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
-    }
-
-    private static let onSignal: @convention(c) (Int32) -> Void = { sig in
-        for p in InterruptCleanup.paths { if let p { unlink(p) } }
-        if let poison = InterruptCleanup.poison, InterruptCleanup.poisonFD >= 0 {
-            _ = write(InterruptCleanup.poisonFD, poison.baseAddress, poison.count)
-        }
-        signal(sig, SIG_DFL)
-        raise(sig)
     }
 }

@@ -1,10 +1,4 @@
-import JACWire
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A mutex with one condition variable: the lock a thread pool keeps its queues under, and the
 /// wait for "something changed". Plain pthreads, so that the tools need not load Foundation
@@ -58,7 +52,7 @@ public func startThread(_ body: @escaping @Sendable () -> Void) throws(JACError)
     }, context)
     if status != 0 {
         Unmanaged<ThreadBody>.fromOpaque(context).release()
-        throw JACError(.io, "cannot start a thread: \(String(cString: strerror(status)))")
+        throw Syscall.error("cannot start a thread", status)
     }
 }
 

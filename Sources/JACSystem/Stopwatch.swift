@@ -1,14 +1,12 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Time since it was made, on a clock that only goes forward (for speeds and `-v` timings).
-struct Stopwatch {
+public struct Stopwatch {
     private let start = Stopwatch.now()
 
-    var seconds: Double { Stopwatch.now() - start }
+    public init() {}
+
+    public var seconds: Double { Stopwatch.now() - start }
 
     private static func now() -> Double {
         var ts = timespec()

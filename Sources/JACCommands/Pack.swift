@@ -2,6 +2,8 @@ import JACArchive
 import JACCodec
 import JACCompression
 import JACJSON
+import JACPipeline
+import JACSystem
 import JACWire
 
 /// Options of a whole `jac pack` run: the three stages' options in one place.
@@ -18,35 +20,6 @@ public struct PackOptions: Equatable, Sendable {
         var h = split.fileHeader(mode: mode)
         squeeze.apply(to: &h)
         return h
-    }
-}
-
-extension SplitOptions {
-    /// The header fields the split stage knows: container kind and block size hint.
-    public func fileHeader(mode: InputMode) -> FileHeader {
-        var h = FileHeader()
-        h.containerHint = mode == .jsonArray ? .jsonArray : .ndjson
-        h.blockSizeHintRecords = blockRecords
-        return h
-    }
-}
-
-extension SqueezeOptions {
-    /// Sets the header fields the squeeze stage decides: key order flag, codec, segment limit.
-    public func apply(to h: inout FileHeader) {
-        h.canonicalizeKeys = encoding.canonicalizeKeys
-        h.defaultCompressor = codec.id
-        h.defaultLevel = codec.levelByte
-        h.userMetadata = encoding.segmentMaxBytes == Limits.defaultSegmentMaxBytes ? []
-            : Array("{\"segment_max_bytes\":\(encoding.segmentMaxBytes)}".utf8)
-    }
-}
-
-extension JACError {
-    /// An error about a record ("line 3, column 1: ...") with the input's name in front, so a
-    /// stage reading a file says which (errors about anything else already name what they are about).
-    func naming(input name: String) -> JACError {
-        message.hasPrefix("line ") ? at(name) : self
     }
 }
 

@@ -1,10 +1,4 @@
-import JACWire
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Buffered reading from a file descriptor (a file or a pipe). The buffer grows only as data
 /// arrives (at most twice what is held), so a length field in damaged input cannot make us
@@ -37,7 +31,7 @@ public final class ByteSource {
             return
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw JACError(.io, "\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Syscall.error(path) }
         self.init(fd: fd, name: path)
     }
 
@@ -68,9 +62,8 @@ public final class ByteSource {
                     capacity = grown
                 }
             }
-            var got: Int
-            repeat { got = read(fd, storage + end, capacity - end) } while got < 0 && errno == EINTR
-            if got < 0 { throw JACError(.io, "\(name): read failed: \(String(cString: strerror(errno)))") }
+            let got = Syscall.read(fd, storage + end, capacity - end)
+            if got < 0 { throw Syscall.error("\(name): read failed") }
             if got == 0 { eof = true }
             end += got
         }
@@ -146,16 +139,9 @@ public final class ByteSink {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(JACError) {
-        var done = 0
-        while done < bytes.count {
-            let r = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if r < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { throw JACError(.io, "\(name): broken pipe (the reader stopped before the end; the output is incomplete)") }
-                throw JACError(.io, "\(name): write failed: \(String(cString: strerror(errno)))")
-            }
-            done += r
-        }
+        let failure = Syscall.writeAll(fd, bytes)
+        if failure == EPIPE { throw JACError(.io, "\(name): broken pipe (the reader stopped before the end; the output is incomplete)") }
+        if failure != 0 { throw Syscall.error("\(name): write failed", failure) }
         bytesWritten += bytes.count
     }
 }
@@ -163,10 +149,8 @@ public final class ByteSink {
 /// Asks for a 1 MiB pipe buffer when `fd` is a pipe (best effort), so the stages of a pipeline
 /// pass a megabyte frame in one go instead of waking each other every 64 KiB.
 private func enlargePipe(_ fd: Int32) {
-    #if os(Linux)
     var st = stat()
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFIFO else { return }
     let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ, which Glibc's module map does not export
     _ = fcntl(fd, setPipeSize, Int32(1 << 20))
-    #endif
 }

@@ -1,8 +1,6 @@
-#if canImport(Glibc)
+import JACSystem
+
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A one-line progress report on standard error for long runs, redrawn in place at most four
 /// times a second: records, records/s, MB/s, and percent done when the input size is known.
@@ -46,13 +44,13 @@ public final class Progress {
             line += ", \(min(100, bytesIn * 100 / total))%"
         }
         line += "\u{1B}[K"
-        Diagnostics.emit(line)
+        StandardError.write(line)
     }
 
     /// Clears the line (if one was drawn).
     public func finish() {
         guard shown else { return }
-        Diagnostics.emit("\r\u{1B}[K")
+        StandardError.write("\r\u{1B}[K")
         shown = false
     }
 

@@ -1,6 +1,8 @@
 import JACArchive
 import JACCodec
 import JACJSON
+import JACPipeline
+import JACSystem
 import JACWire
 
 /// What `jac-verify` found in a whole archive.

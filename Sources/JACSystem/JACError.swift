@@ -36,6 +36,12 @@ public struct JACError: Error, CustomStringConvertible, Equatable, Sendable {
         JACError(kind, "\(location): \(message)")
     }
 
+    /// An error about a record ("line 3, column 1: ...") with the input's name in front, so a
+    /// stage reading a file says which (errors about anything else already name what they are about).
+    public func naming(input name: String) -> JACError {
+        message.hasPrefix("line ") ? at(name) : self
+    }
+
     public var description: String { "\(message) (\(kind.rawValue))" }
 }
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A file as the kernel knows it (device and inode) rather than by a path: how `OutputFile`
 /// tells that `-o` names an input, through a hard link or a symlink as well.

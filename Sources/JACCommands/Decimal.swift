@@ -1,6 +1,6 @@
 /// `v` with `places` decimals (0 to 9), rounded half away from zero: "%.Nf" for the finite
 /// values the tools report, without Foundation's String(format:).
-func decimal(_ v: Double, places: Int) -> String {
+public func decimal(_ v: Double, places: Int) -> String {
     var scale = 1
     for _ in 0 ..< places { scale *= 10 }
     let n = Int((abs(v) * Double(scale)).rounded())

@@ -1,4 +1,6 @@
+import JACArchive
 import JACCodec
+import JACSystem
 import JACWire
 
 /// `jac unpack --salvage`: recovers what can be read from a damaged archive. A block that cannot

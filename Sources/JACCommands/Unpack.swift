@@ -1,4 +1,6 @@
+import JACArchive
 import JACCodec
+import JACSystem
 import JACWire
 
 /// `jac unpack`: every record of an archive, in order, as JSON text.

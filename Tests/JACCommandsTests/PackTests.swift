@@ -1,7 +1,9 @@
 import Foundation
 import JACArchive
+import JACCommands
 import JACCompression
 import JACPipeline
+import JACSystem
 import JACTestSupport
 import JACWire
 import Testing

@@ -1,0 +1,19 @@
+import JACJSON
+import JACSystem
+import JACWire
+
+extension Verifier {
+    /// `jac verify` of one archive: proves `path` whole (and, with `against`, the same records as
+    /// that JSON input), passes its warnings to `warn` naming the path, and returns the line
+    /// that says so.
+    public static func check(path: String, against: String?, inputMode: InputMode,
+                             warn: (String) -> Void) throws(JACError) -> String {
+        let report = try run(source: try ByteSource(path: path),
+                             against: try against.map { (p) throws(JACError) in try ByteSource(path: p) },
+                             inputMode: inputMode)
+        for w in report.warnings { warn("\(path): \(w)") }
+        let ratio = report.archiveBytes > 0 ? Double(report.jsonBytes) / Double(report.archiveBytes) : 0
+        let compared = against.map { ", same records as \($0)" } ?? ""
+        return "\(path): OK, \(report.records) records, \(report.blocks) blocks, \(report.fields) fields, \(report.jsonBytes) -> \(report.archiveBytes) bytes (ratio \(decimal(ratio, places: 2)))\(compared)"
+    }
+}
