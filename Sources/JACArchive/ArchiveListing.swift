@@ -28,8 +28,7 @@ public struct ArchiveListing: Sendable {
         public var nameString: String { String(decoding: name, as: UTF8.self) }
 
         public var kindNames: [String] {
-            let names = ["null", "bool", "int", "decimal", "string", "object", "array", "reserved"]
-            return kinds.indices.filter { kinds[$0] > 0 }.map { names[$0] }
+            kinds.indices.filter { kinds[$0] > 0 }.map { TypeTag.names[$0] }
         }
 
         /// "dict", "raw", or "dict 2/5" when blocks differ.

@@ -19,11 +19,7 @@ public struct ArchiveBlock: Sendable {
     /// The header's record count, read without parsing the directory (0 when unreadable; a
     /// full decode checks the header properly).
     public var recordCount: Int {
-        bytes.withUnsafeBytes { p in
-            var r = ByteReader(p, position: 4)
-            _ = try? r.readVarint()
-            return Int(clamping: (try? r.readVarint()) ?? 0)
-        }
+        bytes.withUnsafeBytes { BlockHeader.recordCount(peeking: $0) ?? 0 }
     }
 }
 
@@ -43,9 +39,7 @@ public final class BlockDecoder {
         try block.bytes.withBytes { (p) throws(JACError) in
             let (header, areaStart) = try BlockHeader.decode(p, segmentLimit: segmentLimit)
             guard p.count >= areaStart + 4 else { throw JACError(.unexpectedEOF, "block is truncated") }
-            let stored = UInt32(p[p.count - 4]) | UInt32(p[p.count - 3]) << 8 | UInt32(p[p.count - 2]) << 16
-                | UInt32(p[p.count - 1]) << 24
-            guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[..<(p.count - 4)])) == stored else {
+            guard CRC32C.isStored(in: p, at: p.count - 4) else {
                 throw JACError(.checksumMismatch, "block CRC does not match its contents")
             }
             try header.checkTiling(segmentAreaLength: p.count - 4 - areaStart)

@@ -25,14 +25,14 @@ struct InputKindOptions: ParsableArguments {
 /// Block cutting options shared by `jac pack` and `jac-split`.
 struct BlockOptions: ParsableArguments {
     @Option(name: .long, help: "Records per block (1 to 100000).")
-    var blockRecords = 100_000
+    var blockRecords = Limits.maxRecordsPerBlock
 
     @Option(name: .long, help: "Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G; at most 256M).",
             transform: parseByteSize)
     var blockBytes = 64 << 20
 
     func splitOptions(mode: InputMode) throws -> SplitOptions {
-        guard (1 ... 100_000).contains(blockRecords) else {
+        guard (1 ... Limits.maxRecordsPerBlock).contains(blockRecords) else {
             throw ValidationError("--block-records must be 1 to 100000 (other JAC readers reject larger blocks)")
         }
         guard (1 ... SplitOptions.maxBlockBytes).contains(blockBytes) else {
@@ -67,7 +67,7 @@ struct CompressionOptions: ParsableArguments {
     var codec = "zstd"
 
     @Option(name: .long, help: "Largest dictionary per field and block (0 disables dictionaries; at most 4096).")
-    var maxDictEntries = 4096
+    var maxDictEntries = Limits.maxDictionaryEntries
 
     @Flag(name: .long, help: "Order each block's fields by name instead of first appearance.")
     var canonicalizeKeys = false
@@ -85,11 +85,11 @@ struct CompressionOptions: ParsableArguments {
         default: throw ValidationError("--codec must be zstd, lz4 or none")
         }
         do {
-            o.codec = try Codec(id: id, level: level ?? (id == .lz4 ? 0 : 6)).validated()
+            o.codec = try Codec(id: id, level: level ?? (id == .lz4 ? 0 : Codec.zstdDefault.level)).validated()
         } catch {
             throw ValidationError(error.message)
         }
-        guard (0 ... 4096).contains(maxDictEntries) else { throw ValidationError("--max-dict-entries must be 0 to 4096") }
+        guard (0 ... Limits.maxDictionaryEntries).contains(maxDictEntries) else { throw ValidationError("--max-dict-entries must be 0 to 4096") }
         o.encoding.maxDictEntries = maxDictEntries
         o.encoding.canonicalizeKeys = canonicalizeKeys
         guard let dup = EncodingOptions.DuplicateKeys(rawValue: duplicateKeys) else {

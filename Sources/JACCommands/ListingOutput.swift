@@ -1,6 +1,7 @@
 import JACArchive
 import JACJSON
 import JACSystem
+import JACWire
 
 /// `jac ls`: the listing as a table for people or as one JSON object for programs.
 extension ArchiveListing {
@@ -90,9 +91,8 @@ extension ArchiveListing {
             key("types")
             if readKinds {
                 o.append(UInt8(ascii: "{"))
-                let names = ["null", "bool", "int", "decimal", "string", "object", "array", "reserved"]
                 for t in f.kinds.indices where f.kinds[t] > 0 {
-                    key(names[t]); num(f.kinds[t])
+                    key(TypeTag.names[t]); num(f.kinds[t])
                 }
                 o.append(UInt8(ascii: "}"))
             } else {

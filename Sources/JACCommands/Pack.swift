@@ -34,8 +34,7 @@ public struct PackSummary: Sendable {
 
     /// Adds the segments of a finished block to `fields`.
     mutating func count(_ block: EncodedBlock) {
-        guard let (header, _) = try? block.bytes.withBytes({ (p) throws(JACError) in try BlockHeader.decode(p) }) else { return }
-        for f in header.fields {
+        for f in block.directory {
             let old = fields[f.nameString] ?? (0, 0)
             fields[f.nameString] = (max(old.largest, f.compressedLength), old.total + f.compressedLength)
         }

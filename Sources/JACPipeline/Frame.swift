@@ -178,8 +178,7 @@ public final class FrameReader {
         }
         let payload = try source.withBuffered { (p) throws(JACError) -> [UInt8] in
             let end = headerLength + length
-            let stored = UInt32(p[end]) | UInt32(p[end + 1]) << 8 | UInt32(p[end + 2]) << 16 | UInt32(p[end + 3]) << 24
-            guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: p[..<end])) == stored else {
+            guard CRC32C.isStored(in: p, at: end) else {
                 throw fail("checksum mismatch (damaged stream)")
             }
             return Array(p[headerLength ..< end])

@@ -85,6 +85,15 @@ public struct BlockHeader: Equatable, Sendable {
         return out
     }
 
+    /// The record count of the block at the start of `bytes`, read without its directory: nil
+    /// when unreadable (a full decode checks the whole header).
+    public static func recordCount(peeking bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count >= 4, bytes.prefix(4).elementsEqual(magic) else { return nil }
+        var r = ByteReader(bytes, position: 4)
+        guard (try? r.readLength(limit: Limits.maxBlockHeaderBytes, "block header length")) != nil else { return nil }
+        return try? r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
+    }
+
     /// Parses a header at the start of `bytes` (which begins with the block magic), checking
     /// every limit of FORMAT.md §4.5 before trusting a count. Returns the header and the offset
     /// of the segment area.

@@ -20,6 +20,14 @@ public struct CRC32C: Sendable {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
+    /// Whether the 4 bytes at `end` of `bytes` hold, little-endian, the CRC-32C of everything
+    /// before them: how blocks and frames end.
+    public static func isStored(in bytes: UnsafeRawBufferPointer, at end: Int) -> Bool {
+        var r = ByteReader(bytes, position: end)
+        guard let stored = try? r.readUInt32LE() else { return false }
+        return checksum(UnsafeRawBufferPointer(rebasing: bytes[..<end])) == stored
+    }
+
     public var value: UInt32 { state ^ 0xFFFF_FFFF }
 
     public mutating func update(_ bytes: [UInt8]) {

@@ -7,6 +7,9 @@ public enum TypeTag: UInt8, Sendable, CaseIterable {
     case string = 4
     case object = 5
     case array = 6
+
+    /// The name of each 3-bit tag value, as `jac ls` prints it; 7 is "reserved".
+    public static let names = ["null", "bool", "int", "decimal", "string", "object", "array", "reserved"]
 }
 
 /// Compressor ids of a directory entry (FORMAT.md §4.3). `lz4` is our extension: other JAC v1
