@@ -7,7 +7,7 @@ import JACWire
 /// records had been added one by one).
 public struct ColumnSet {
     private(set) var names = ByteStringTable(capacity: 64)
-    private(set) var columns: [ColumnBuilder] = []
+    private(set) var columns: [FieldColumnBuilder] = []
     public private(set) var recordCount = 0
     /// Σ over added values of (projected value size + 1): the block estimate of FORMAT.md §6.8.
     private(set) var estimate = 0
@@ -60,7 +60,7 @@ public struct ColumnSet {
             }
         }
         for (i, index) in route.enumerated() where index >= 0 {
-            pendingEstimate += ColumnBuilder.valueSize(fields[i]) + 1
+            pendingEstimate += FieldColumnBuilder.valueSize(fields[i]) + 1
         }
     }
 
@@ -74,7 +74,7 @@ public struct ColumnSet {
         }
         if recordCount >= options.blockRecordLimit { return false }
         for (i, index) in route.enumerated() where index >= 0 {
-            let valueSize = ColumnBuilder.valueSize(parser.fields[i])
+            let valueSize = FieldColumnBuilder.valueSize(parser.fields[i])
             let current = index < columns.count ? columns[index].projectedSize(records: recordCount + 1)
                 : BitPacking.byteCount(bits: recordCount + 1)
             if current + valueSize + 2 > options.segmentMaxBytes {
@@ -103,7 +103,7 @@ public struct ColumnSet {
     }
 
     private mutating func appendColumn(options: EncodingOptions) {
-        columns.append(ColumnBuilder(name: Array(names.entry(columns.count)), maxDictEntries: options.dictionaryEntryLimit))
+        columns.append(FieldColumnBuilder(name: Array(names.entry(columns.count)), maxDictEntries: options.dictionaryEntryLimit))
     }
 
     /// The payloads of the block these columns make.

@@ -100,7 +100,7 @@ public final class PendingBlock: @unchecked Sendable {
         case .chunks(let fields):
             let parts = fields[f].parts
             fields[f].parts = []
-            return ColumnBuilder.payload(joining: parts, records: recordCount)
+            return FieldColumnBuilder.payload(joining: parts, records: recordCount)
         }
     }
 }

@@ -34,13 +34,14 @@ struct ColumnSize {
 
 /// One chunk's column of a field, and where the chunk starts in its block.
 struct ColumnPart {
-    var column: ColumnBuilder
+    var column: FieldColumnBuilder
     var firstRecord: Int
 }
 
-/// Collects one field's values for one block and lays them out as a segment payload
-/// (FORMAT.md §5), choosing dictionary and delta encoding as the reference does (§6.6, §6.7).
-struct ColumnBuilder {
+/// Collects one field's values for one block and lays them out as a segment payload (FORMAT.md
+/// §5), choosing dictionary and delta encoding as the reference does (§6.6, §6.7): the write
+/// side of `FieldColumn`.
+struct FieldColumnBuilder {
     let name: [UInt8]
     private var presence = BitmapBuilder()
     private var tags: [UInt8] = []
@@ -115,7 +116,7 @@ struct ColumnBuilder {
 
     /// The finished payload of a block of `records` records.
     func payload(records: Int) -> FieldPayload {
-        ColumnBuilder.payload(joining: [ColumnPart(column: self, firstRecord: 0)], records: records)
+        FieldColumnBuilder.payload(joining: [ColumnPart(column: self, firstRecord: 0)], records: records)
     }
 
     /// The payload of a block of `records` records whose values are those of `parts` in order:
