@@ -141,7 +141,7 @@ public struct ArchiveListing: Sendable {
                 }
                 bytes.withUnsafeBytes { p in
                     let tags = UnsafeRawBufferPointer(rebasing: p[e.presenceBytes ..< e.presenceBytes + e.tagBytes])
-                    for k in 0 ..< e.valueCountPresent { fields[i].kinds[Int(BitPacking.tag(tags, k))] += 1 }
+                    for (t, n) in BitPacking.tagCounts(tags, count: e.valueCountPresent).enumerated() { fields[i].kinds[t] += n }
                 }
             }
         }

@@ -49,8 +49,7 @@ public struct FieldColumn {
         }
         tagStart = r.position
         let tags = try r.readBytes(entry.tagBytes)
-        var counts = [Int](repeating: 0, count: 8)
-        for k in 0 ..< present { counts[Int(BitPacking.tag(tags, k))] += 1 }
+        let counts = BitPacking.tagCounts(tags, count: present)
         guard counts[7] == 0 else { throw JACError(.unsupportedFeature, "reserved type tag 7") }
         guard entry.usesDictionary == (entry.dictEntryCount > 0) else {
             throw JACError(.corruptBlock, "dictionary flag and entry count disagree")

@@ -18,6 +18,14 @@ public enum BitPacking {
         return UInt8(truncatingIfNeeded: word >> UInt16(bit & 7)) & 7
     }
 
+    /// How many of the first `count` tags of a tag stream hold each value 0-7: what a field's
+    /// tag region says of its values' kinds.
+    public static func tagCounts(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: 8)
+        for k in 0 ..< count { counts[Int(tag(bytes, k))] += 1 }
+        return counts
+    }
+
     /// Appends 3-bit tags packed LSB-first.
     public static func appendTags(_ tags: [UInt8], to out: inout [UInt8]) {
         let start = out.count
