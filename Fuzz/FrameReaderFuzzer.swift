@@ -62,7 +62,7 @@ private func readFrames(_ bytes: [UInt8]) {
                 var writer = RecordWriter(columns: columns)
                 var text: [UInt8] = []
                 var first = true
-                writer.write(recordCount: h.recordCount, layout: .ndjson, first: &first, to: &text)
+                _ = writer.write(upTo: h.recordCount, layout: .ndjson, first: &first, to: &text)
                 Oracle.checkNDJSON(text, "a block frame's records")
             case .end:
                 _ = try? frame.endRecords()

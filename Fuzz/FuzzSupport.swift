@@ -251,7 +251,7 @@ enum RoundTrip {
                 finding("a block our encoder made does not decode: \(error)")
             }
             var writer = RecordWriter(columns: decoded.1)
-            writer.write(recordCount: decoded.0.recordCount, layout: .ndjson, first: &first, to: &text)
+            _ = writer.write(upTo: decoded.0.recordCount, layout: .ndjson, first: &first, to: &text)
         }
         var lines: [Range<Int>] = []
         var start = 0
