@@ -6,11 +6,11 @@ struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List an archive's blocks and fields: sizes, value types, encodings, ratio.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         Uses the index footer when it is valid; otherwise finds the blocks by scanning their \
         headers, and says so. Value types need each segment decompressed (its presence and tag \
         bits are read); --no-types lists from the headers alone.
-        """)
+        """))
 
     @Argument(help: "Archive file, or '-' for standard input.")
     var input = "-"

@@ -13,11 +13,11 @@ struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Compress JSON records (NDJSON, concatenated objects or a JSON array) into a JAC archive.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         With a file argument and no -o, writes FILE.jac beside it. Reading standard input, writes \
         standard output (never to a terminal). Archives made with the default zstd codec are \
         readable by every JAC v1 implementation; --codec lz4 is a jac extension they cannot read.
-        """)
+        """))
 
     @Argument(help: "Input file, or '-' for standard input.")
     var input = "-"

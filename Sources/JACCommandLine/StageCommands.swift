@@ -14,7 +14,7 @@ public struct SplitCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-split",
         abstract: "Cut JSON records into raw blocks for jac-squeeze (a jac frame stream).",
-        discussion: "cat x.ndjson | jac-split | jac-squeeze -j8 | jac-assemble > x.jac",
+        discussion: ExitStatus.discussion("cat x.ndjson | jac-split | jac-squeeze -j8 | jac-assemble > x.jac"),
         version: JacVersion.string)
 
     @Argument(help: "Input file, or '-' for standard input.")
@@ -41,7 +41,7 @@ public struct SqueezeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-squeeze",
         abstract: "Encode and compress the raw blocks of jac-split on several threads.",
-        discussion: "Reads a frame stream from jac-split, writes one for jac-assemble. Output does not depend on -j.",
+        discussion: ExitStatus.discussion("Reads a frame stream from jac-split, writes one for jac-assemble. Output does not depend on -j."),
         version: JacVersion.string)
 
     @Argument(help: "Frame stream file, or '-' for standard input.")
@@ -74,13 +74,13 @@ public struct AssembleCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-assemble",
         abstract: "Write the archive: blocks from jac-squeeze in order, then the index.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         Inputs may also be complete JAC archives: their blocks are copied unchanged, in the order \
         given, under one new index (merging archives packed separately, e.g. on several hosts). \
         Every block is decoded first, so nothing a reader of the output would refuse is written. \
         On a broken or incomplete stream nothing that decodes is left behind: with -o no file \
         appears, and on standard output the bytes end in a way every JAC reader rejects.
-        """,
+        """),
         version: JacVersion.string)
 
     @Argument(help: "Frame streams or archives, in order ('-' for standard input; default '-').")

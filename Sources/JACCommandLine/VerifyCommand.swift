@@ -37,12 +37,11 @@ struct JacVerifyCommand: ParsableCommand {
 
 struct VerifyArguments: ParsableArguments {
     static let abstract = "Check that JAC archives are whole and decode completely."
-    static let discussion = """
+    static let discussion = ExitStatus.discussion("""
         Reads every byte: header, each block's checksum, limits and segment layout, every segment \
         decompressed and decoded, every record rebuilt, and the index footer against the blocks. \
-        Exit status: 0 all archives whole, 1 an archive is damaged or differs from --against, \
-        2 usage or I/O error.
-        """
+        With several archives the exit status is the worst one.
+        """)
 
     @Argument(help: "Archives to check ('-' for standard input).")
     var archives: [String] = []
