@@ -19,7 +19,7 @@ struct PackCommand: ParsableCommand {
         readable by every JAC v1 implementation; --codec lz4 is a jac extension they cannot read.
         """))
 
-    @Argument(help: "Input file, or '-' for standard input.")
+    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).")
     var input = "-"
 
     @OptionGroup var inputKind: InputKindOptions
@@ -49,7 +49,7 @@ struct PackCommand: ParsableCommand {
         }
         let clock = Stopwatch()
         try Diagnostics.run { () throws(JACError) in
-            let source = try ByteSource(path: input)
+            let source = try TextInput.open(input)
             let file = try OutputFile(path: outputPath, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             Poison.arm(file)
             do throws(JACError) {

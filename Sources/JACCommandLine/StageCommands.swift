@@ -17,7 +17,7 @@ public struct SplitCommand: ParsableCommand {
         discussion: ExitStatus.discussion("cat x.ndjson | jac-split | jac-squeeze -j8 | jac-assemble > x.jac"),
         version: JacVersion.string)
 
-    @Argument(help: "Input file, or '-' for standard input.")
+    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).")
     var input = "-"
 
     @OptionGroup var inputKind: InputKindOptions
@@ -30,7 +30,7 @@ public struct SplitCommand: ParsableCommand {
         Diagnostics.tool = "jac-split"
         let options = try blocks.splitOptions(mode: try inputKind.mode)
         try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
-            let summary = try SplitStage.run(source: try ByteSource(path: input), sink: sink, options: options)
+            let summary = try SplitStage.run(source: try TextInput.open(input), sink: sink, options: options)
             return "\(summary.records) records in \(summary.rawBlocks) blocks, \(summary.bytesIn) bytes read"
         }
     }

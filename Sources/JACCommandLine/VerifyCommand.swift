@@ -46,7 +46,7 @@ struct VerifyArguments: ParsableArguments {
     @Argument(help: "Archives to check ('-' for standard input).")
     var archives: [String] = []
 
-    @Option(name: .long, help: "Also compare the records with this JSON input (semantically: key order and number spelling aside).")
+    @Option(name: .long, help: "Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).")
     var against: String?
 
     @OptionGroup var inputKind: InputKindOptions
@@ -65,7 +65,7 @@ struct VerifyArguments: ParsableArguments {
         for path in archives.isEmpty ? ["-"] : archives {
             do throws(JACError) {
                 let report = try Verifier.run(source: try ByteSource(path: path),
-                                              against: try against.map { (p) throws(JACError) in try ByteSource(path: p) },
+                                              against: try against.map { (p) throws(JACError) in try TextInput.open(p) },
                                               inputMode: mode)
                 for w in report.warnings { Diagnostics.warning("\(path): \(w)") }
                 if !quiet {
