@@ -46,6 +46,7 @@ struct CatCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = output.quiet
+        try TerminalInput.refuse([input], reading: "an archive")
         var options = Projection.Options()
         if !field.isEmpty {
             var keys: [[UInt8]] = []

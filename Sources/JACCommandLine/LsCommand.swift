@@ -26,6 +26,7 @@ struct LsCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = quiet
+        try TerminalInput.refuse([input], reading: "an archive")
         guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
         BrokenPipe.endQuietly()
         try Diagnostics.run { () throws(JACError) in

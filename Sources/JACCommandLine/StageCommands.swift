@@ -57,6 +57,7 @@ public struct SqueezeCommand: ParsableCommand {
 
     public func run() throws {
         Diagnostics.tool = "jac-squeeze"
+        try TerminalInput.refuse([input], reading: "a frame stream")
         let options = try compression.squeezeOptions()
         let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, input: input, level: options.codec.level)
         let threads = budget.threads
@@ -95,6 +96,7 @@ public struct AssembleCommand: ParsableCommand {
     public func run() throws {
         Diagnostics.tool = "jac-assemble"
         let paths = inputs.isEmpty ? ["-"] : inputs
+        try TerminalInput.refuse(paths, reading: "a frame stream or an archive")
         try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }

@@ -37,6 +37,7 @@ struct UnpackCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = output.quiet
+        try TerminalInput.refuse([input], reading: "an archive")
         guard ["ndjson", "json-array", "auto"].contains(format) else {
             throw ValidationError("--format must be ndjson, json-array or auto")
         }

@@ -60,6 +60,7 @@ struct VerifyArguments: ParsableArguments {
 
     func run() throws {
         Diagnostics.quiet = quiet
+        try TerminalInput.refuse(archives.isEmpty ? ["-"] : archives, reading: "an archive")
         let mode = try inputKind.mode
         var worst: ExitCode = .success
         for path in archives.isEmpty ? ["-"] : archives {
