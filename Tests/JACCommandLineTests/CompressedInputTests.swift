@@ -8,12 +8,15 @@ struct CompressedInputTests {
 
     /// Two members (gzip), frames (zstd) or streams (xz) one after the other, named so that the
     /// name says nothing: from a file and from standard input, in all three tools that read JSON.
+    /// The random strings make the compressed input some megabytes, many times the reader's
+    /// 256 KiB buffer.
     @Test(arguments: compressors)
     func compressedInputPacksLikeItsText(compressor: String) throws {
         let w = try Workspace()
         try w.generate("a.ndjson", count: 20000)
         try w.generate("b.ndjson", count: 3000)
         let result = try w.shell("""
+            awk 'BEGIN { srand(7); for (i = 0; i < 30000; i++) { s = ""; for (j = 0; j < 12; j++) s = s sprintf("%08x", int(rand() * 4294967296)); printf "{\\"r\\":\\"%s\\"}\\n", s } }' >> a.ndjson
             cat a.ndjson b.ndjson > both.ndjson
             { \(compressor) a.ndjson; \(compressor) b.ndjson; } > both.data
             jac pack -j2 --block-records 4000 both.ndjson -o plain.jac
@@ -25,6 +28,7 @@ struct CompressedInputTests {
             cmp plain.frames split.frames
             jac-verify -q --against both.data plain.jac
             jac-verify -q --against - plain.jac < both.data
+            test $(stat -c %s both.data) -gt 1000000
             """)
         #expect(result.status == 0, "\(compressor): \(result.stderr)")
     }
