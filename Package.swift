@@ -26,6 +26,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // gzip and xz input, decompressed on the fly for the splitter.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
 
         .target(name: "CJACChecksum"),
         // renameat2(RENAME_NOREPLACE) for OutputFile, which Glibc's Swift module does not export.
@@ -34,7 +37,7 @@ let package = Package(
         .target(name: "JACWire", dependencies: ["CJACChecksum", "JACSystem"], swiftSettings: fast),
         .target(name: "JACJSON", dependencies: ["JACWire"], swiftSettings: fast),
         .target(name: "JACCodec", dependencies: ["JACWire", "JACJSON"], swiftSettings: fast),
-        .target(name: "JACCompression", dependencies: ["JACWire", "CZstd", "CLZ4"], swiftSettings: fast),
+        .target(name: "JACCompression", dependencies: ["JACWire", "CZstd", "CLZ4", "CZlib", "CLZMA"], swiftSettings: fast),
         .target(name: "JACArchive", dependencies: ["JACSystem", "JACWire", "JACJSON", "JACCodec", "JACCompression"], swiftSettings: fast),
         .target(name: "JACPipeline", dependencies: ["JACSystem", "JACWire", "JACJSON", "JACCodec", "JACCompression", "JACArchive"], swiftSettings: fast),
         .target(name: "JACCommands", dependencies: [

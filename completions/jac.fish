@@ -141,7 +141,7 @@ complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac l
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac ls" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac ls" version' -l 'version' -d 'Show the version.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac ls" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac verify" against' -l 'against' -d 'Also compare the records with this JSON input (semantically: key order and number spelling aside).' -rfka ''
+complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac verify" against' -l 'against' -d 'Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).' -rfka ''
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac verify" ndjson' -l 'ndjson' -d 'Read the input as a sequence of JSON objects (NDJSON, pretty-printed or concatenated).'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac verify" json-array' -l 'json-array' -d 'Read the input as one JSON array of objects.'
 complete -c 'jac' -n '__jac_should_offer_completions_for_flags_or_options "jac verify" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'

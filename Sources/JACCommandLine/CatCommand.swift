@@ -9,7 +9,7 @@ struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
         abstract: "Print some fields of every record (or of a slice), reading only those fields.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         One line per record, in archive order. The default NDJSON output holds, per record, \
         exactly the requested keys the record has ({} when none), so absent and null stay \
         apart; csv (with a header line; null and absent both empty) and values (JSON values \
@@ -21,7 +21,7 @@ struct CatCommand: ParsableCommand {
         requested fields' segments are decompressed; whole blocks are still read to check their \
         CRCs unless --no-crc is given. RANGE is N, A-B (inclusive), A- or -B, counting from 0 \
         (block numbers as `jac ls` shows them).
-        """)
+        """))
 
     @Argument(help: "Archive file, or '-' for standard input.")
     var input = "-"
@@ -48,6 +48,7 @@ struct CatCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = output.quiet
+        try TerminalInput.refuse([input], reading: "an archive")
         var options = Projection.Options()
         if !field.isEmpty {
             var keys: [[UInt8]] = []

@@ -5,6 +5,7 @@ public struct JacCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac",
         abstract: "Compress streams of JSON records into JAC v1 archives, and read them back.",
+        discussion: ExitStatus.table,
         version: JacVersion.string,
         subcommands: [PackCommand.self, UnpackCommand.self, CatCommand.self, LsCommand.self, JacVerifyCommand.self],
         defaultSubcommand: PackCommand.self)

@@ -7,11 +7,11 @@ struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List an archive's blocks and fields: sizes, value types, encodings, ratio.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         Uses the index footer when it is valid; otherwise finds the blocks by scanning their \
         headers, and says so. Value types need each segment decompressed (its presence and tag \
         bits are read); --no-types lists from the headers alone.
-        """)
+        """))
 
     @Argument(help: "Archive file, or '-' for standard input.")
     var input = "-"
@@ -27,6 +27,7 @@ struct LsCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = quiet
+        try TerminalInput.refuse([input], reading: "an archive")
         guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
         BrokenPipe.endQuietly()
         try Diagnostics.run { () throws(JACError) in

@@ -11,13 +11,13 @@ struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Compress JSON records (NDJSON, concatenated objects or a JSON array) into a JAC archive.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         With a file argument and no -o, writes FILE.jac beside it. Reading standard input, writes \
         standard output (never to a terminal). Archives made with the default zstd codec are \
         readable by every JAC v1 implementation; --codec lz4 is a jac extension they cannot read.
-        """)
+        """))
 
-    @Argument(help: "Input file, or '-' for standard input.")
+    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).")
     var input = "-"
 
     @OptionGroup var inputKind: InputKindOptions
@@ -47,7 +47,7 @@ struct PackCommand: ParsableCommand {
         }
         let clock = Stopwatch()
         try Diagnostics.run { () throws(JACError) in
-            let source = try ByteSource(path: input)
+            let source = try TextInput.open(input)
             let file = try OutputFile(path: outputPath, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             Poison.arm(file)
             do throws(JACError) {

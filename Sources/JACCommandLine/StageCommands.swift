@@ -12,10 +12,10 @@ public struct SplitCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-split",
         abstract: "Cut JSON records into raw blocks for jac-squeeze (a jac frame stream).",
-        discussion: "cat x.ndjson | jac-split | jac-squeeze -j8 | jac-assemble > x.jac",
+        discussion: ExitStatus.discussion("cat x.ndjson | jac-split | jac-squeeze -j8 | jac-assemble > x.jac"),
         version: JacVersion.string)
 
-    @Argument(help: "Input file, or '-' for standard input.")
+    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).")
     var input = "-"
 
     @OptionGroup var inputKind: InputKindOptions
@@ -28,7 +28,7 @@ public struct SplitCommand: ParsableCommand {
         Diagnostics.tool = "jac-split"
         let options = try blocks.splitOptions(mode: try inputKind.mode)
         try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
-            let summary = try SplitStage.run(source: try ByteSource(path: input), sink: sink, options: options)
+            let summary = try SplitStage.run(source: try TextInput.open(input), sink: sink, options: options)
             return "\(summary.records) records in \(summary.rawBlocks) blocks, \(summary.bytesIn) bytes read"
         }
     }
@@ -39,7 +39,7 @@ public struct SqueezeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-squeeze",
         abstract: "Encode and compress the raw blocks of jac-split on several threads.",
-        discussion: "Reads a frame stream from jac-split, writes one for jac-assemble. Output does not depend on -j.",
+        discussion: ExitStatus.discussion("Reads a frame stream from jac-split, writes one for jac-assemble. Output does not depend on -j."),
         version: JacVersion.string)
 
     @Argument(help: "Frame stream file, or '-' for standard input.")
@@ -55,6 +55,7 @@ public struct SqueezeCommand: ParsableCommand {
 
     public func run() throws {
         Diagnostics.tool = "jac-squeeze"
+        try TerminalInput.refuse([input], reading: "a frame stream")
         let options = try compression.squeezeOptions()
         let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, input: input, level: options.codec.level)
         let threads = budget.threads
@@ -72,13 +73,13 @@ public struct AssembleCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-assemble",
         abstract: "Write the archive: blocks from jac-squeeze in order, then the index.",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         Inputs may also be complete JAC archives: their blocks are copied unchanged, in the order \
         given, under one new index (merging archives packed separately, e.g. on several hosts). \
         Every block is decoded first, so nothing a reader of the output would refuse is written. \
         On a broken or incomplete stream nothing that decodes is left behind: with -o no file \
         appears, and on standard output the bytes end in a way every JAC reader rejects.
-        """,
+        """),
         version: JacVersion.string)
 
     @Argument(help: "Frame streams or archives, in order ('-' for standard input; default '-').")
@@ -93,6 +94,7 @@ public struct AssembleCommand: ParsableCommand {
     public func run() throws {
         Diagnostics.tool = "jac-assemble"
         let paths = inputs.isEmpty ? ["-"] : inputs
+        try TerminalInput.refuse(paths, reading: "a frame stream or an archive")
         try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }

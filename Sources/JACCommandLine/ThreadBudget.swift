@@ -109,12 +109,13 @@ struct EncoderThreadOptions: ParsableArguments {
     @Option(name: .long, help: "Fraction of available memory the blocks in flight may use (default 0.75, or JAC_MEMORY_FACTOR).")
     var memoryFactor: Double?
 
-    /// - Parameter input: the input path, whose size (a regular file's) bounds its blocks.
+    /// - Parameter input: the input path, whose size (a regular file's, not compressed) bounds its blocks.
     func budget(blockBytes: Int, input: String, level: Int) throws -> ThreadBudget {
         if let jobs, jobs < 1 { throw ValidationError("-j must be at least 1") }
         if let f = memoryFactor, !(f > 0 && f <= 1) { throw ValidationError("--memory-factor must be in (0, 1]") }
         var st = stat()
-        let size = input != "-" && stat(input, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? Int(st.st_size) : nil
+        let size = input != "-" && stat(input, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
+            && !DecompressingReader.isCompressed(path: input) ? Int(st.st_size) : nil
         let need = ThreadBudget.encodingNeed(blockBytes: blockBytes, inputBytes: size, level: level)
         let budget: ThreadBudget
         do {

@@ -6,7 +6,7 @@ struct UnpackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unpack",
         abstract: "Decode a JAC archive back to JSON records (NDJSON by default).",
-        discussion: """
+        discussion: ExitStatus.discussion("""
         Blocks are decoded on -j threads and written in archive order: the output is the same \
         for every thread count, and memory stays bounded in bytes (a few blocks, and text in \
         pieces of about 1 MiB; see jac(1)). An archive whose header announces an index footer \
@@ -15,7 +15,7 @@ struct UnpackCommand: ParsableCommand {
         costs a warning only, since every block is read in order. A damaged block is an error; \
         --salvage skips it instead, reports each skipped byte range and the records lost there, \
         and exits with status 1.
-        """)
+        """))
 
     @Argument(help: "Archive file, or '-' for standard input.")
     var input = "-"
@@ -36,6 +36,7 @@ struct UnpackCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = output.quiet
+        try TerminalInput.refuse([input], reading: "an archive")
         guard ["ndjson", "json-array", "auto"].contains(format) else {
             throw ValidationError("--format must be ndjson, json-array or auto")
         }

@@ -36,17 +36,16 @@ struct JacVerifyCommand: ParsableCommand {
 
 struct VerifyArguments: ParsableArguments {
     static let abstract = "Check that JAC archives are whole and decode completely."
-    static let discussion = """
+    static let discussion = ExitStatus.discussion("""
         Reads every byte: header, each block's checksum, limits and segment layout, every segment \
         decompressed and decoded, every record rebuilt, and the index footer against the blocks. \
-        Exit status: 0 all archives whole, 1 an archive is damaged or differs from --against, \
-        2 usage or I/O error.
-        """
+        With several archives the exit status is the worst one.
+        """)
 
     @Argument(help: "Archives to check ('-' for standard input).")
     var archives: [String] = []
 
-    @Option(name: .long, help: "Also compare the records with this JSON input (semantically: key order and number spelling aside).")
+    @Option(name: .long, help: "Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).")
     var against: String?
 
     @OptionGroup var inputKind: InputKindOptions
@@ -60,6 +59,7 @@ struct VerifyArguments: ParsableArguments {
 
     func run() throws {
         Diagnostics.quiet = quiet
+        try TerminalInput.refuse(archives.isEmpty ? ["-"] : archives, reading: "an archive")
         let mode = try inputKind.mode
         var worst: ExitCode = .success
         for path in archives.isEmpty ? ["-"] : archives {

@@ -1,4 +1,5 @@
 import JACJSON
+import JACPipeline
 import JACSystem
 import JACWire
 
@@ -9,7 +10,7 @@ extension Verifier {
     public static func check(path: String, against: String?, inputMode: InputMode,
                              warn: (String) -> Void) throws(JACError) -> String {
         let report = try run(source: try ByteSource(path: path),
-                             against: try against.map { (p) throws(JACError) in try ByteSource(path: p) },
+                             against: try against.map { (p) throws(JACError) in try TextInput.open(p) },
                              inputMode: inputMode)
         for w in report.warnings { warn("\(path): \(w)") }
         let ratio = report.archiveBytes > 0 ? Double(report.jsonBytes) / Double(report.archiveBytes) : 0

@@ -11,7 +11,7 @@ import JACWire
 /// The CRC covers type through payload. Every stream starts with a header frame and ends with
 /// an end frame carrying counts, so a stage can tell a whole stream from a cut one.
 public enum Frame {
-    public static let magic: [UInt8] = [0x4a, 0x41, 0x43, 0x46]
+    public static let magic = StreamKind.frameStreamMagic
     public static let version: UInt8 = 2
     /// Largest payload a reader accepts before allocating (a raw block of 1 GiB).
     public static let maxPayload = 1 << 30
@@ -133,7 +133,15 @@ public final class FrameReader {
         }
         let head = try source.take(5, "the stream magic")
         guard Array(head.prefix(4)) == Frame.magic else {
-            throw JACError(.frame, "\(source.name): not a jac frame stream (bad magic)")
+            let wrong = try head.withBytes { (p) throws(JACError) -> String? in
+                switch StreamKind(head: p) {
+                case .ndjson: "input is NDJSON, not a frame stream: pipe it through jac-split first"
+                case .jsonArray: "input is a JSON array, not a frame stream: pipe it through jac-split first"
+                case .archive: "input is a JAC archive, not a frame stream: jac-squeeze reads what jac-split writes (jac unpack reads archives)"
+                default: nil
+                }
+            }
+            throw JACError(.frame, "\(source.name): \(wrong ?? "not a jac frame stream (bad magic)")")
         }
         guard head[4] == Frame.version else {
             throw JACError(.frame, "\(source.name): frame stream version \(head[4]) is not supported")
@@ -194,8 +202,9 @@ public final class FrameReader {
             throw JACError(.frame, "\(source.name): stream does not start with a header frame")
         }
         guard frame.payload[0] == stage.rawValue else {
-            let what = stage == .raw ? "raw blocks (from jac-split)" : "compressed blocks (from jac-squeeze)"
-            throw JACError(.frame, "\(source.name): expected a stream of \(what), got stage \(frame.payload[0])")
+            let what = stage == .raw ? "raw blocks (from jac-split), got stage \(frame.payload[0]): it was squeezed already, jac-assemble reads it"
+                : "compressed blocks (from jac-squeeze), got stage \(frame.payload[0]): run jac-squeeze first"
+            throw JACError(.frame, "\(source.name): expected a stream of \(what)")
         }
         return try frame.payload.withBytes { (p) throws(JACError) in
             try FileHeader.decode(UnsafeRawBufferPointer(rebasing: p[1...])).0

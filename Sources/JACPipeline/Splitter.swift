@@ -49,6 +49,8 @@ public final class Splitter: @unchecked Sendable {
     /// Leading bytes of the source's buffer the scanner has seen (an unfinished record).
     private var scannedAhead = 0
     private var sourceEnded = false
+    /// Whether `TextInput.refuseBinary` looked at the input's first bytes.
+    private var checkedText = false
     /// Records and bytes of text in the current block so far.
     private var blockRecords = 0
     private var blockBytes = 0
@@ -126,6 +128,10 @@ public final class Splitter: @unchecked Sendable {
     static let scanStep = 64 << 10
 
     private func advance() throws(JACError) {
+        if !checkedText {
+            checkedText = true
+            try TextInput.refuseBinary(source)
+        }
         if scannedAhead >= source.available && !sourceEnded {
             // Whatever one read brings: a pipe that delivers slowly is still cut as it arrives.
             sourceEnded = try !source.fill(source.available + 1)

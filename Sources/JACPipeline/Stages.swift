@@ -145,7 +145,9 @@ public enum AssembleStage {
             if isFrames {
                 try appendFrames(FrameReader(source: source), open: open, summary: &summary)
             } else {
-                try appendArchive(ArchiveReader(source: source), open: open, summary: &summary)
+                // Named: of several inputs, which one is not an archive.
+                let reader = try JACError.locating(source.name) { () throws(JACError) in try ArchiveReader(source: source) }
+                try appendArchive(reader, open: open, summary: &summary)
             }
             summary.bytesIn += source.offset
         }

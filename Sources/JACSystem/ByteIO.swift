@@ -14,10 +14,15 @@ public final class ByteSource {
     /// Bytes consumed so far: the offset of the next byte in the input.
     public private(set) var offset = 0
     private let chunk: Int
+    /// Reads into the buffer in place of read(2) (a decompressor, say): `fd`, where, how many at
+    /// most; returns the count, 0 at the end.
+    public typealias ReadFunction = (Int32, UnsafeMutableRawPointer, Int) throws(JACError) -> Int
+    private let readFunction: ReadFunction?
 
-    public init(fd: Int32, name: String, chunkSize: Int = 1 << 20) {
+    public init(fd: Int32, name: String, chunkSize: Int = 1 << 20, read: ReadFunction? = nil) {
         self.fd = fd
         self.name = name
+        readFunction = read
         enlargePipe(fd)
         chunk = chunkSize
         capacity = chunkSize
@@ -25,14 +30,14 @@ public final class ByteSource {
     }
 
     /// Opens a path, or standard input for "-".
-    public convenience init(path: String) throws(JACError) {
+    public convenience init(path: String, read: ReadFunction? = nil) throws(JACError) {
         if path == "-" {
-            self.init(fd: 0, name: "<stdin>")
+            self.init(fd: 0, name: "<stdin>", read: read)
             return
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Syscall.error(path) }
-        self.init(fd: fd, name: path)
+        self.init(fd: fd, name: path, read: read)
     }
 
     deinit {
@@ -62,7 +67,12 @@ public final class ByteSource {
                     capacity = grown
                 }
             }
-            let got = Syscall.read(fd, storage + end, capacity - end)
+            let got: Int
+            if let readFunction {
+                got = try readFunction(fd, storage + end, capacity - end)
+            } else {
+                got = Syscall.read(fd, storage + end, capacity - end)
+            }
             if got < 0 { throw Syscall.error("\(name): read failed") }
             if got == 0 { eof = true }
             end += got

@@ -47,6 +47,7 @@ public struct FileHeader: Equatable, Sendable {
     /// Parses a header from the start of `bytes`; returns it and its encoded length.
     /// `defaultCompressor` is read but may hold ids we do not know; it is informational only.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(JACError) -> (FileHeader, Int) {
+        if let wrong = StreamKind(head: bytes).notAnArchive { throw JACError(.invalidMagic, wrong) }
         guard bytes.count >= 10 else {
             if bytes.count >= 3, !bytes.prefix(3).elementsEqual(magic) {
                 throw JACError(.invalidMagic, "not a JAC archive (bad magic)")

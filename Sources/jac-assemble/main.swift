@@ -1,3 +1,3 @@
 import JACCommandLine
 
-AssembleCommand.main()
+ToolMain.run(AssembleCommand.self)

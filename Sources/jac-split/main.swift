@@ -1,3 +1,3 @@
 import JACCommandLine
 
-SplitCommand.main()
+ToolMain.run(SplitCommand.self)

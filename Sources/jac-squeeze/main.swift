@@ -1,3 +1,3 @@
 import JACCommandLine
 
-SqueezeCommand.main()
+ToolMain.run(SqueezeCommand.self)

@@ -1,3 +1,3 @@
 import JACCommandLine
 
-VerifyCommand.main()
+ToolMain.run(VerifyCommand.self)

@@ -1,3 +1,3 @@
 import JACCommandLine
 
-JacCommand.main()
+ToolMain.run(JacCommand.self)

@@ -32,7 +32,7 @@ find_bin() {
         scratch=${JAC_BUILD_PATH:-$ROOT/.build}
         note "building release executables (swift build -c release --scratch-path $scratch)"
         swift build -c release --package-path "$ROOT" --scratch-path "$scratch" >&2 \
-            || die "swift build failed (missing libzstd-dev/liblz4-dev? run scripts/setup)"
+            || die "swift build failed (missing libzstd-dev/liblz4-dev/zlib1g-dev/liblzma-dev? run scripts/setup)"
         dir=$(swift build -c release --package-path "$ROOT" --scratch-path "$scratch" --show-bin-path) \
             || die "swift build --show-bin-path failed"
     fi
