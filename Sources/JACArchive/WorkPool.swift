@@ -1,0 +1,117 @@
+import JACWire
+
+/// A fixed set of threads running closures, as zstd's lib/common/pool.c: jobs wait in lanes,
+/// and a free thread takes the oldest job of the lowest lane that has one (lanes are
+/// priorities: "most advanced task first"). A job gets the number of the worker running it, so
+/// that per-thread state (a codec's context) is an array the owner indexes.
+///
+/// With one thread no thread is started and `add` runs the job at once on the caller's thread:
+/// the same code path, without a second thread. A caller must then not hold a lock that the
+/// job takes.
+///
+/// The pool bounds neither memory nor jobs: its owners admit work with a `ByteBudget` and
+/// hand results out through a `ReorderWindow` (the memory model is stated there and at
+/// `ByteBudget.inFlightBytes`).
+public final class WorkPool: @unchecked Sendable {
+    public typealias Job = @Sendable (_ worker: Int) -> Void
+    /// Starts a thread running its argument: `startThread`, or a test's that fails on purpose.
+    public typealias ThreadStarter = (@escaping @Sendable () -> Void) throws(JACError) -> Void
+
+    /// Workers that run jobs, numbered 0 ..< workers (1 when jobs run inline).
+    public private(set) var workers = 1
+    /// Whether `add` runs jobs on the caller's thread.
+    public let isInline: Bool
+
+    private let monitor = Monitor()
+    private var lanes: [[Job?]]
+    private var heads: [Int]
+    private var stopping = false
+    private var running = 0
+
+    /// Starts `threads` threads, or as many as the system gives (the output of a pool's owner
+    /// never depends on their number); throws only when it gives none.
+    public init(threads: Int, lanes: Int, start: ThreadStarter = startThread) throws(JACError) {
+        self.lanes = Array(repeating: [], count: max(1, lanes))
+        heads = Array(repeating: 0, count: max(1, lanes))
+        isInline = threads <= 1
+        guard !isInline else { return }
+        monitor.lock()
+        defer { monitor.unlock() }
+        for worker in 0 ..< threads {
+            do throws(JACError) {
+                try start { [self] in work(worker) }
+            } catch {
+                if running == 0 { throw error }
+                break
+            }
+            running += 1
+        }
+        workers = running
+    }
+
+    /// Queues `job` in `lane` (0 runs first), or runs it now when the pool is inline. Jobs
+    /// added once the pool is stopping are dropped.
+    public func add(lane: Int, _ job: @escaping Job) {
+        if isInline {
+            job(0)
+            return
+        }
+        monitor.lock()
+        if !stopping {
+            lanes[lane].append(job)
+            monitor.signal()
+        }
+        monitor.unlock()
+    }
+
+    /// Drops the jobs still queued, waits for those running and for the threads to end. Call
+    /// it once the owner is done, never from a job.
+    public func stop() {
+        monitor.lock()
+        stopping = true
+        for l in lanes.indices {
+            lanes[l] = []
+            heads[l] = 0
+        }
+        monitor.broadcast()
+        while running > 0 { monitor.wait() }
+        monitor.unlock()
+    }
+
+    private func work(_ worker: Int) {
+        monitor.lock()
+        defer {
+            running -= 1
+            monitor.broadcast()
+            monitor.unlock()
+        }
+        while !stopping {
+            guard let job = takeJob() else {
+                monitor.wait()
+                continue
+            }
+            monitor.unlock()
+            job(worker)
+            monitor.lock()
+        }
+    }
+
+    /// The oldest job of the first lane that has one (lock held). A lane's array is emptied
+    /// once all its jobs are taken, and compacted when the taken ones are most of it.
+    private func takeJob() -> Job? {
+        for l in lanes.indices where heads[l] < lanes[l].count {
+            let job = lanes[l][heads[l]]
+            lanes[l][heads[l]] = nil
+            heads[l] += 1
+            if heads[l] == lanes[l].count {
+                lanes[l].removeAll(keepingCapacity: true)
+                heads[l] = 0
+            } else if heads[l] > 1024 && 2 * heads[l] > lanes[l].count {
+                lanes[l].removeFirst(heads[l])
+                heads[l] = 0
+            }
+            return job
+        }
+        return nil
+    }
+}
