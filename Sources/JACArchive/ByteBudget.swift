@@ -4,9 +4,10 @@ import JACWire
 /// consumer releases it once the item's result is out, so reading cannot outrun writing by
 /// more than `limit` bytes (pigz's input pool, zstd's round buffer, counted in bytes).
 ///
-/// The memory model of jac's pools: `inFlightBytes(threads:itemBytes:)` items' worth, one per
-/// thread and one being read. An item that comes alone may exceed the limit (it is let in when
-/// nothing else is held), so the bound is `max(limit, one item)`.
+/// The memory model of jac's pools, stated here once: in flight are one item per thread and
+/// `itemsBeyondThreads` being read (`inFlightBytes(threads:itemBytes:)`); `ThreadBudget`
+/// chooses the thread count from it. An item that comes alone may exceed the limit (it is let
+/// in when nothing else is held), so the bound is `max(limit, one item)`.
 public final class ByteBudget: @unchecked Sendable {
     public let limit: Int
 
@@ -18,9 +19,12 @@ public final class ByteBudget: @unchecked Sendable {
         self.limit = max(1, limit)
     }
 
+    /// Items in flight besides one per thread: the one being read.
+    public static let itemsBeyondThreads = 1
+
     /// What a pool of `threads` threads holds in flight with items of up to `itemBytes`.
     public static func inFlightBytes(threads: Int, itemBytes: Int) -> Int {
-        (max(1, threads) + 1) * itemBytes
+        (max(1, threads) + itemsBeyondThreads) * itemBytes
     }
 
     /// Waits until `bytes` more fit under the limit, or until everything held is the caller's

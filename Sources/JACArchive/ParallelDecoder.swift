@@ -57,9 +57,9 @@ public struct DecodeInput: @unchecked Sendable {
 /// chunk: dictionary references can make a block's text thousands of times its size.
 ///
 /// Memory: at most `maxBlocks` blocks are held at once (the caller's `next` is not called while
-/// that many are in flight), each its bytes (at most 256 MiB uncompressed) and decoded fields;
-/// with threads, rendered text not yet written stays under `outputBytes` plus one piece per
-/// thread, and one thread holds one piece. With one thread everything runs on the calling
+/// that many are in flight; by default `ByteBudget`'s model, one per thread and one read),
+/// each its bytes (at most 256 MiB uncompressed) and decoded fields; with threads, rendered
+/// text not yet written stays under `outputBytes` plus one piece per thread, and one thread holds one piece. With one thread everything runs on the calling
 /// thread, in its own loop: there the writer must take each piece before the next is
 /// rendered, which jobs that run at once in `WorkPool.add` could not wait for.
 public final class ParallelDecoder: @unchecked Sendable {
@@ -82,7 +82,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         self.spec = spec
         self.segmentLimit = segmentLimit
         self.chunkRecords = max(1, chunkRecords)
-        self.maxBlocks = maxBlocks ?? self.threads + 1
+        self.maxBlocks = maxBlocks ?? self.threads + ByteBudget.itemsBeyondThreads
         self.pieceBytes = max(1, pieceBytes)
         self.outputBytes = outputBytes ?? 2 * self.threads * self.pieceBytes
     }

@@ -43,11 +43,14 @@ public final class Squeezer: @unchecked Sendable {
     }
 
     /// The raw bytes a pool may hold for blocks of `blockBytes` (`ByteBudget`'s model: one per
-    /// thread and one being read). A block in flight holds about four times its raw bytes at
-    /// its peak (text, columns, payloads, segments).
+    /// thread and one being read).
     public static func inFlightBytes(threads: Int, blockBytes: Int) -> Int {
         ByteBudget.inFlightBytes(threads: threads, itemBytes: min(max(1, blockBytes), SplitOptions.maxBlockBytes))
     }
+
+    /// A block being encoded holds about this many times its raw bytes at its peak (text,
+    /// columns, payloads, segments).
+    public static let peakBytesPerRawByte = 4
 
     /// What a chunk costs while its block is in flight: its text, the per-record offsets and
     /// places, and its share of the block's bookkeeping.
