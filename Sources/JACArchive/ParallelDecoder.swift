@@ -59,9 +59,10 @@ public struct DecodeInput: @unchecked Sendable {
 /// Memory: at most `maxBlocks` blocks are held at once (the caller's `next` is not called while
 /// that many are in flight; by default `ByteBudget`'s model, one per thread and one read),
 /// each its bytes (at most 256 MiB uncompressed) and decoded fields; with threads, rendered
-/// text not yet written stays under `outputBytes` plus one piece per thread, and one thread holds one piece. With one thread everything runs on the calling
-/// thread, in its own loop: there the writer must take each piece before the next is
-/// rendered, which jobs that run at once in `WorkPool.add` could not wait for.
+/// text not yet written stays under `outputBytes` plus one piece per thread, and one thread
+/// holds one piece. With one thread everything runs on the calling thread, in its own loop:
+/// there the writer must take each piece before the next is rendered, which jobs that run at
+/// once in `WorkPool.add` could not wait for.
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
