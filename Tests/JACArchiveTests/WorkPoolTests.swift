@@ -16,7 +16,7 @@ struct WorkPoolTests {
     /// Every job runs once, on a worker numbered below `workers`.
     @Test func everyJobRunsOnce() throws {
         let pool = try WorkPool(threads: 4, lanes: 2)
-        #expect(pool.workers == 4 && !pool.isInline)
+        #expect(pool.workers == 4)
         let window = ReorderWindow<Int>()
         for s in 0 ..< 1000 { pool.add(lane: s % 2) { worker in window.put(s, .success(worker)) } }
         window.finish(count: 1000)
@@ -61,14 +61,22 @@ struct WorkPoolTests {
         #expect(workers.isSubset(of: [0, 1]))
     }
 
-    /// With one thread `add` runs the job before it returns, on the caller's thread, as worker 0.
-    @Test func oneThreadRunsJobsInline() throws {
-        let pool = try WorkPool(threads: 1, lanes: 2, start: Self.starter(working: 0))
-        #expect(pool.isInline && pool.workers == 1)
-        nonisolated(unsafe) var ran: [Int] = []
-        for lane in [1, 0, 1] { pool.add(lane: lane) { worker in ran.append(lane * 10 + worker) } }
-        #expect(ran == [10, 0, 10])
+    /// One thread is a pool like any other: jobs run off the caller's thread, as worker 0, in
+    /// lane order.
+    @Test func oneThreadRunsJobsOnItsWorker() throws {
+        let pool = try WorkPool(threads: 1, lanes: 2)
+        #expect(pool.workers == 1)
+        let gate = Gate()
+        let log = EventLog()
+        pool.add(lane: 0) { _ in gate.wait() }
+        for (lane, name) in [(1, "b"), (0, "a"), (1, "c")] { pool.add(lane: lane) { worker in log.add("\(name)\(worker)") } }
+        #expect(log.all.isEmpty)
+        gate.open()
+        let done = Gate()
+        pool.add(lane: 1) { _ in done.open() }
+        done.wait()
         pool.stop()
+        #expect(log.all == ["a0", "b0", "c0"])
     }
 
     /// `stop` waits for the job running, and a job added afterwards never runs.
