@@ -60,9 +60,8 @@ public struct DecodeInput: @unchecked Sendable {
 /// that many are in flight; by default `ByteBudget`'s model, one per thread and one read),
 /// each its bytes (at most 256 MiB uncompressed) and decoded fields; with threads, rendered
 /// text not yet written stays under `outputBytes` plus one piece per thread, and one thread
-/// holds one piece. With one thread everything runs on the calling thread, in its own loop:
-/// there the writer must take each piece before the next is rendered, which jobs that run at
-/// once in `WorkPool.add` could not wait for.
+/// holds one piece. With one thread everything runs on the calling thread, in its own loop
+/// (no pool, no copies between threads).
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
@@ -384,14 +383,13 @@ public final class ParallelDecoder: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Hands the pool every chunk of the render queue that may render a piece now (lock held;
-    /// the pool is never inline here, so `add` only queues).
+    /// Hands the pool every chunk of the render queue that may render a piece now (lock held:
+    /// `add` only queues).
     private func dispatchRenders(_ crew: Crew) {
         while !stopping, let k = runnableRender() {
             let (job, c) = renderQueue.remove(at: k)
             rendering += 1
-            let spare = spareBuffers.popLast() ?? []
-            crew.pool.add(lane: Lane.render) { [self] _ in render(job, chunk: c, into: spare, crew) }
+            crew.pool.add(lane: Lane.render) { [self] _ in render(job, chunk: c, crew) }
         }
     }
 
@@ -465,10 +463,13 @@ public final class ParallelDecoder: @unchecked Sendable {
         }
     }
 
-    /// Renders the next piece of chunk `c` into `spare` (a written-out buffer) and queues the
-    /// chunk again unless it is done.
-    private func render(_ job: Job, chunk c: Int, into spare: [UInt8], _ crew: Crew) {
-        var text = spare
+    /// Renders the next piece of chunk `c` and queues the chunk again unless it is done. The
+    /// piece goes into a written-out buffer taken as the job starts, not when it was queued:
+    /// by then the writer has given more back (fresh buffers cost page faults).
+    private func render(_ job: Job, chunk c: Int, _ crew: Crew) {
+        lock.lock()
+        var text = spareBuffers.popLast() ?? []
+        lock.unlock()
         let (records, finished) = renderPiece(job, chunk: c, into: &text)
         lock.lock()
         defer { lock.unlock() }
