@@ -7,11 +7,10 @@ import JACWire
 ///
 /// One thread is a pool like any other (no job runs on the caller's thread): `jac pack -j1`
 /// reads on one thread while its worker encodes, which running jobs inline in `add` on the
-/// reader gave up (measured: 15% more time).
+/// reader gave up (measured: 15% more wall time).
 ///
-/// The pool bounds neither memory nor jobs: its owners admit work with a `ByteBudget` and
-/// hand results out through a `ReorderWindow` (the memory model is stated there and at
-/// `ByteBudget.inFlightBytes`).
+/// The pool bounds neither memory nor jobs: its owners admit work with a `ByteBudget` (where
+/// the memory model is stated) and hand results out through a `ReorderWindow`.
 public final class WorkPool: @unchecked Sendable {
     public typealias Job = @Sendable (_ worker: Int) -> Void
     /// Starts a thread running its argument: `startThread`, or a test's that fails on purpose.
