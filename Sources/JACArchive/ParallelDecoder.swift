@@ -50,7 +50,7 @@ public struct DecodeInput: @unchecked Sendable {
     }
 }
 
-/// Decodes blocks on a fixed pool of threads and hands out their text strictly in input order,
+/// Decodes blocks on a `WorkPool` and hands out their text strictly in input order,
 /// so the output never depends on the thread count. Work is split like pigz's: "open block"
 /// (frame, CRC), "decode field f" (decompress, check), and "render records a..<b", so even a
 /// single large block keeps every thread busy. Text goes out in pieces that end once they pass
@@ -58,10 +58,11 @@ public struct DecodeInput: @unchecked Sendable {
 /// chunk: dictionary references can make a block's text thousands of times its size.
 ///
 /// Memory: at most `maxBlocks` blocks are held at once (the caller's `next` is not called while
-/// that many are in flight), each its bytes (at most 256 MiB uncompressed) and decoded fields;
-/// with threads, rendered text not yet written stays under `outputBytes` plus one piece per
-/// thread, and one thread holds one piece. With one thread everything runs on the calling
-/// thread.
+/// that many are in flight; by default `ByteBudget`'s model, one per thread and one read),
+/// each its bytes (at most 256 MiB uncompressed) and decoded fields; with threads, rendered
+/// text not yet written stays under `outputBytes` plus one piece per thread, and one thread
+/// holds one piece. With one thread everything runs on the calling thread, in its own loop
+/// (no pool, no copies between threads).
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
@@ -82,7 +83,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         self.spec = spec
         self.segmentLimit = segmentLimit
         self.chunkRecords = max(1, chunkRecords)
-        self.maxBlocks = maxBlocks ?? self.threads + 1
+        self.maxBlocks = maxBlocks ?? self.threads + ByteBudget.itemsBeyondThreads
         self.pieceBytes = max(1, pieceBytes)
         self.outputBytes = outputBytes ?? 2 * self.threads * self.pieceBytes
     }
@@ -101,7 +102,8 @@ public final class ParallelDecoder: @unchecked Sendable {
 
     // MARK: - The steps, shared by both ways of running
 
-    final class Job {
+    /// One block on its way through; guarded by the decoder's lock while the pool runs.
+    final class Job: @unchecked Sendable {
         let sequence: Int
         var input: DecodeInput
         var recordCount = 0
@@ -279,17 +281,16 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
     // MARK: - A pool of threads
 
-    private enum Task {
-        case open(Job)
-        case decode(Job, Int)
-        case render(Job, Int)
+    /// The pool's lanes: a free thread renders before it decodes, and decodes before it opens
+    /// a block, so blocks finish in order.
+    private enum Lane {
+        static let render = 0, decode = 1, open = 2
     }
 
     private let lock = Monitor()
-    /// Chunks to render a piece of, earliest first (a chunk that stopped goes back in its place).
+    /// Chunks waiting to render a piece, earliest first (a chunk that stopped goes back in its
+    /// place); `dispatchRenders` hands them to the pool.
     private var renderQueue: [(job: Job, chunk: Int)] = []
-    private var decodeQueue: [Task] = []
-    private var openQueue: [Task] = []
     /// Bytes of pieces rendered and not yet written, and pieces being rendered: a render starts
     /// only while their sum, counting each of the latter as `pieceBytes`, is under
     /// `outputBytes`, except for the chunk to be written next when it has no piece ready.
@@ -301,61 +302,42 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// touched once, not for every piece.
     private var spareBuffers: [[UInt8]] = []
     private var stopping = false
-    private var workersRunning = 0
 
     private func runPooled(next: () throws(JACError) -> DecodeInput?,
                            write: ([UInt8], Int) throws(JACError) -> Void) throws(JACError) {
-        lock.lock()
-        stopping = false
-        for _ in 0 ..< threads {
-            do throws(JACError) {
-                try startThread { [self] in workLoop() }
-            } catch {
-                if workersRunning == 0 {
-                    lock.unlock()
-                    throw error
-                }
-                break
-            }
-            workersRunning += 1
-        }
-        lock.unlock()
+        let pool = try WorkPool(threads: threads, lanes: 3)
+        let crew = Crew(pool: pool, decoders: (0 ..< pool.workers).map { _ in BlockDecoder(segmentLimit: segmentLimit) })
         var jobs: [Job] = []
-        var head = 0
         var sequence = 0
         var inputDone = false
+        var readError: JACError?
         var wroteAny = false
         var failure: JACError?
         lock.lock()
+        stopping = false
         outer: while true {
-            while !inputDone && jobs.count - head < maxBlocks {
+            while !inputDone && jobs.count < maxBlocks {
                 lock.unlock()
                 var input: DecodeInput?
-                var readError: JACError?
                 do throws(JACError) { input = try next() } catch { readError = error }
                 lock.lock()
-                if let readError {
-                    // Reported when every block before it has been written.
-                    let job = Job(sequence: sequence, input: DecodeInput(number: -1, offset: -1, header: BlockHeader(recordCount: 0, fields: []), entries: [], segments: []))
-                    job.failure = readError
-                    job.settled = true
-                    jobs.append(job)
-                    inputDone = true
-                } else if let input {
+                if let input {
                     let job = Job(sequence: sequence, input: input)
                     sequence += 1
                     jobs.append(job)
-                    openQueue.append(.open(job))
-                    lock.signal()
+                    pool.add(lane: Lane.open) { [self] worker in open(job, worker: worker, crew) }
                 } else {
+                    // A read error is reported when every block before it has been written.
                     inputDone = true
                 }
             }
-            guard head < jobs.count else { break }
-            let job = jobs[head]
+            guard let job = jobs.first else {
+                failure = readError
+                break
+            }
             if headJob !== job {
                 headJob = job
-                lock.broadcast()
+                dispatchRenders(crew)
             }
             if job.settled {
                 if let error = job.failure {
@@ -364,12 +346,7 @@ public final class ParallelDecoder: @unchecked Sendable {
                 }
                 if job.nextChunk == job.chunks.count {
                     release(job)
-                    jobs[head] = Job(sequence: -1, input: job.input)
-                    head += 1
-                    if head > 64 {
-                        jobs.removeFirst(head)
-                        head = 0
-                    }
+                    jobs.removeFirst()
                     continue
                 }
                 let chunk = job.chunks[job.nextChunk]
@@ -386,7 +363,7 @@ public final class ParallelDecoder: @unchecked Sendable {
                     lock.lock()
                     readyBytes -= text.count
                     // Room for another piece, or the next chunk is now the one waited for.
-                    lock.broadcast()
+                    dispatchRenders(crew)
                     if let writeError {
                         failure = writeError
                         break outer
@@ -401,13 +378,20 @@ public final class ParallelDecoder: @unchecked Sendable {
         headJob = nil
         spareBuffers = []
         renderQueue = []
-        decodeQueue = []
-        openQueue = []
         readyBytes = 0
-        lock.broadcast()
-        while workersRunning > 0 { lock.wait() }
         lock.unlock()
+        pool.stop()
         if let failure { throw failure }
+    }
+
+    /// Hands the pool every chunk of the render queue that may render a piece now (lock held:
+    /// `add` only queues).
+    private func dispatchRenders(_ crew: Crew) {
+        while !stopping, let k = runnableRender() {
+            let (job, c) = renderQueue.remove(at: k)
+            rendering += 1
+            crew.pool.add(lane: Lane.render) { [self] _ in render(job, chunk: c, crew) }
+        }
     }
 
     /// The first chunk in the render queue that may render a piece now (lock held).
@@ -424,96 +408,94 @@ public final class ParallelDecoder: @unchecked Sendable {
         renderQueue.insert((job, c), at: k ?? renderQueue.count)
     }
 
-    private func workLoop() {
-        let decoder = BlockDecoder(segmentLimit: segmentLimit)
+    /// The pool and one block decoder per worker.
+    private struct Crew: @unchecked Sendable {
+        let pool: WorkPool
+        let decoders: [BlockDecoder]
+    }
+
+    /// Opens a block and queues the decoding of its fields.
+    private func open(_ job: Job, worker: Int, _ crew: Crew) {
+        var openError: JACError?
+        do throws(JACError) { try prepare(job, decoder: crew.decoders[worker]) } catch { openError = error }
         lock.lock()
-        defer {
-            workersRunning -= 1
+        defer { lock.unlock() }
+        if let openError {
+            job.failure = openError
+            job.settled = true
             lock.broadcast()
-            lock.unlock()
-        }
-        while !stopping {
-            let task: Task
-            // A render task gets a written-out buffer to render into, taken under this lock.
-            var spare: [UInt8] = []
-            if let k = runnableRender() {
-                let (job, c) = renderQueue.remove(at: k)
-                task = .render(job, c)
-                rendering += 1
-                spare = spareBuffers.popLast() ?? []
-            } else if !decodeQueue.isEmpty {
-                task = decodeQueue.removeFirst()
-            } else if !openQueue.isEmpty {
-                task = openQueue.removeFirst()
-            } else {
-                lock.wait()
-                continue
-            }
-            lock.unlock()
-            switch task {
-            case .open(let job):
-                var openError: JACError?
-                do throws(JACError) { try prepare(job, decoder: decoder) } catch { openError = error }
-                lock.lock()
-                if let openError {
-                    job.failure = openError
-                    job.settled = true
-                    lock.broadcast()
-                } else if job.entries.isEmpty {
-                    decoded(job)
-                } else {
-                    job.pending = job.entries.count
-                    for i in job.entries.indices { decodeQueue.append(.decode(job, i)) }
-                    lock.broadcast()
-                }
-            case .decode(let job, let i):
-                let result: Result<(FieldColumn, [RecordWriter.Position]), JACError>
-                do throws(JACError) { result = .success(try decodeField(job, i, decoder: decoder)) } catch { result = .failure(error) }
-                lock.lock()
-                switch result {
-                case .success(let (column, positions)):
-                    job.columns[i] = column
-                    job.positions[i] = positions
-                case .failure(let error):
-                    job.errors[i] = error
-                }
-                job.pending -= 1
-                if job.pending == 0 {
-                    if let error = job.errors.lazy.compactMap({ $0 }).first {
-                        // The first failing field in directory order, as a sequential decode says.
-                        job.failure = error
-                        job.settled = true
-                        release(job)
-                        lock.broadcast()
-                    } else {
-                        decoded(job)
-                    }
-                }
-            case .render(let job, let c):
-                let (records, finished) = renderPiece(job, chunk: c, into: &spare)
-                lock.lock()
-                rendering -= 1
-                if !stopping {
-                    readyBytes += spare.count
-                    job.chunks[c].pieces.append((spare, records))
-                }
-                if finished {
-                    job.chunks[c].finished = true
-                    job.pending -= 1
-                    if job.pending == 0 { release(job) }
-                } else if !stopping {
-                    queueRender(job, c)
-                }
-                lock.broadcast()
+        } else if job.entries.isEmpty {
+            decoded(job, crew)
+        } else {
+            job.pending = job.entries.count
+            for i in job.entries.indices {
+                crew.pool.add(lane: Lane.decode) { [self] worker in decode(job, field: i, worker: worker, crew) }
             }
         }
     }
 
+    /// Decodes one field; the last of its block to finish settles the block.
+    private func decode(_ job: Job, field i: Int, worker: Int, _ crew: Crew) {
+        let result: Result<(FieldColumn, [RecordWriter.Position]), JACError>
+        do throws(JACError) {
+            result = .success(try decodeField(job, i, decoder: crew.decoders[worker]))
+        } catch {
+            result = .failure(error)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        switch result {
+        case .success(let (column, positions)):
+            job.columns[i] = column
+            job.positions[i] = positions
+        case .failure(let error):
+            job.errors[i] = error
+        }
+        job.pending -= 1
+        guard job.pending == 0 else { return }
+        if let error = job.errors.lazy.compactMap({ $0 }).first {
+            // The first failing field in directory order, as a sequential decode says.
+            job.failure = error
+            job.settled = true
+            release(job)
+            lock.broadcast()
+        } else {
+            decoded(job, crew)
+        }
+    }
+
+    /// Renders the next piece of chunk `c` and queues the chunk again unless it is done. The
+    /// piece goes into a written-out buffer taken as the job starts, not when it was queued:
+    /// by then the writer has given more back (fresh buffers cost page faults).
+    private func render(_ job: Job, chunk c: Int, _ crew: Crew) {
+        lock.lock()
+        var text = spareBuffers.popLast() ?? []
+        lock.unlock()
+        let (records, finished) = renderPiece(job, chunk: c, into: &text)
+        lock.lock()
+        defer { lock.unlock() }
+        rendering -= 1
+        if !stopping {
+            readyBytes += text.count
+            job.chunks[c].pieces.append((text, records))
+        }
+        if finished {
+            job.chunks[c].finished = true
+            job.pending -= 1
+            if job.pending == 0 { release(job) }
+        } else if !stopping {
+            queueRender(job, c)
+        }
+        dispatchRenders(crew)
+        lock.broadcast()
+    }
+
     /// All fields of `job` are decoded: queue its chunks (lock held).
-    private func decoded(_ job: Job) {
+    private func decoded(_ job: Job, _ crew: Crew) {
         job.settled = true
         job.pending = job.chunks.count
         for c in job.chunks.indices { queueRender(job, c) }
+        dispatchRenders(crew)
         lock.broadcast()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JACCompression
+import JACPipeline
 import JACSystem
 
 import Glibc
@@ -70,9 +71,10 @@ struct ThreadBudget {
         return f
     }
 
-    /// What encoding needs with raw blocks of `blockBytes`: per thread a block in flight (its
-    /// text, columns and payloads, compressed segments: four times its text) and a zstd
-    /// context; besides, the block being read, and the reading thread's stack and buffers.
+    /// What encoding needs with raw blocks of `blockBytes`: the blocks in flight as
+    /// `ByteBudget` models them, one per thread (at its peak `Squeezer.peakBytesPerRawByte`
+    /// times its text) with a zstd context, and those being read (their text), besides the
+    /// reading thread's stack and buffers.
     /// An input of one block (a regular file of `inputBytes` at most `blockBytes`) holds only
     /// that block, shared by the threads: twice its text (its peak, measured on strings,
     /// integers and nested values, is 1.5 times its text resident).
@@ -81,7 +83,8 @@ struct ThreadBudget {
         if let inputBytes, inputBytes <= blockBytes {
             return Need(fixed: fixed + 2 * inputBytes, perThread: zstdContextBytes(level: level))
         }
-        return Need(fixed: fixed + blockBytes, perThread: 4 * blockBytes + zstdContextBytes(level: level))
+        return Need(fixed: fixed + ByteBudget.itemsBeyondThreads * blockBytes,
+                    perThread: Squeezer.peakBytesPerRawByte * blockBytes + zstdContextBytes(level: level))
     }
 }
 

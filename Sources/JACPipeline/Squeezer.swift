@@ -12,60 +12,27 @@ public struct SqueezeOptions: Equatable, Sendable {
     public init() {}
 }
 
-/// The `jac-squeeze` stage: encodes and compresses raw blocks on a fixed pool of threads and
-/// hands the finished blocks out in input order.
+/// The `jac-squeeze` stage: encodes and compresses raw blocks on a `WorkPool` and hands the
+/// finished blocks out in input order.
 ///
-/// Work is two kinds of task, as in pigz: "encode chunk c of raw block k" (parse about 1 MiB of
-/// records into columns, as soon as the chunk is read; the task that encodes a block's last
+/// Work is two kinds of job, as in pigz: "encode chunk c of raw block k" (parse about 1 MiB of
+/// records into columns, as soon as the chunk is read; the job that encodes a block's last
 /// chunk joins the chunks), and "finish field f of block k" (lay out its payload from the
-/// chunks' columns and compress it). Field tasks go first, largest first, so blocks finish in
-/// order and one large block keeps every thread busy in both phases. The raw blocks held at
-/// once (read and not yet handed out) cost at most `maxInFlightBytes` (the reader waits), which
-/// bounds memory in bytes whatever the blocks' size; only a block that comes alone may exceed
-/// it, up to `SplitOptions.maxBlockBytes`. At most `maxInFlight` blocks are held, which lets
-/// tiny blocks flow in batches.
+/// chunks' columns and compress it). Field jobs are the pool's first lane, queued largest
+/// first, so blocks finish in order and one large block keeps every thread busy in both
+/// phases. A reader thread pulls the chunks; what they cost is acquired from a `ByteBudget` of
+/// `maxInFlightBytes` before they go to the pool and released once their block is handed out,
+/// which bounds memory in bytes whatever the blocks' size; only a block that comes alone may
+/// exceed it, up to `SplitOptions.maxBlockBytes`. At most `maxInFlight` blocks are held, which
+/// lets tiny blocks flow in batches.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing; so does the error reported for bad input: the one earliest in the
-/// input (errors wait for their block's turn, like results).
+/// input (a failed block waits for its turn in the `ReorderWindow`, like results).
 public final class Squeezer: @unchecked Sendable {
     public let options: SqueezeOptions
     public let threads: Int
     public let maxInFlight: Int
     public let maxInFlightBytes: Int
-
-    private let lock = Monitor()
-    private var encodeQueue: [(job: Job, chunk: Int)] = []
-    private var encodeHead = 0
-    private var fieldQueue: [(job: Job, block: Int, field: Int)] = []
-    private var fieldHead = 0
-    private var results: [Int: Result<[EncodedBlock], JACError>] = [:]
-    private var inFlight = 0
-    /// What the blocks in flight cost (`cost(of:)` of their chunks), by sequence and in all.
-    private var costs: [Int: Int] = [:]
-    private var inFlightBytes = 0
-    private var inputDone = false
-    private var readerStopped = false
-    private var failure: JACError?
-    private var workersRunning = 0
-
-    /// One raw block on its way through: its chunks and their columns, then its pending blocks
-    /// and the fields finished so far. Guarded by the squeezer's lock.
-    private final class Job {
-        let sequence: Int
-        var chunks: [RawChunk] = []
-        var columns: [ColumnSet?] = []
-        var hasLastChunk = false
-        var chunksToEncode = 0
-        /// The earliest error in the block's input: a chunk that failed to encode (by chunk
-        /// index), else the input failing after the chunks read.
-        var chunkError: (chunk: Int, error: JACError)?
-        var readError: JACError?
-        var blocks: [PendingBlock] = []
-        var segments: [[FieldSegment?]] = []
-        var fieldsToFinish = 0
-
-        init(sequence: Int) { self.sequence = sequence }
-    }
 
     /// - Parameter maxInFlightBytes: default `inFlightBytes(threads:blockBytes:)` for blocks of
     ///   `SplitOptions`' default size.
@@ -76,12 +43,15 @@ public final class Squeezer: @unchecked Sendable {
         self.maxInFlight = max(1, maxInFlight)
     }
 
-    /// The raw bytes a pool may hold for blocks of `blockBytes`: one per thread and one being
-    /// read, as in pigz. A block in flight holds about four times its raw bytes at its peak
-    /// (text, columns, payloads, segments).
+    /// The raw bytes a pool may hold for blocks of `blockBytes` (`ByteBudget`'s model: one per
+    /// thread and one being read).
     public static func inFlightBytes(threads: Int, blockBytes: Int) -> Int {
-        (max(1, threads) + 1) * min(max(1, blockBytes), SplitOptions.maxBlockBytes)
+        ByteBudget.inFlightBytes(threads: threads, itemBytes: min(max(1, blockBytes), SplitOptions.maxBlockBytes))
     }
+
+    /// A block being encoded holds about this many times its raw bytes at its peak (text,
+    /// columns, payloads, segments).
+    public static let peakBytesPerRawByte = 4
 
     /// What a chunk costs while its block is in flight: its text, the per-record offsets and
     /// places, and its share of the block's bookkeeping.
@@ -95,266 +65,270 @@ public final class Squeezer: @unchecked Sendable {
     /// from 0 up to one marked last. Stops at the first error and throws it.
     public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
-        try startThread { [self] in readLoop(input) }
-        lock.lock()
-        for _ in 0 ..< threads {
-            do throws(JACError) {
-                try startThread { [self] in workLoop() }
-            } catch {
-                if workersRunning == 0 { failure = error }
-                break
-            }
-            workersRunning += 1
+        let pool = try WorkPool(threads: threads, lanes: 2)
+        let flow = Flow(options: options, pool: pool, budget: ByteBudget(limit: maxInFlightBytes),
+                        window: ReorderWindow(capacity: maxInFlight))
+        do throws(JACError) {
+            try startThread { flow.read(input) }
+        } catch {
+            pool.stop()
+            throw error
         }
-        var next = 0
-        while failure == nil {
-            if let result = results.removeValue(forKey: next) {
-                inFlight -= 1
-                inFlightBytes -= costs.removeValue(forKey: next) ?? 0
-                lock.broadcast()
-                let blocks: [EncodedBlock]
-                switch result {
-                case .success(let finished): blocks = finished
-                case .failure(let error):
-                    failure = error
-                    continue
-                }
-                lock.unlock()
-                var outputError: JACError?
+        var failure: JACError?
+        while failure == nil, let (sequence, result) = flow.window.take() {
+            switch result {
+            case .success(let finished):
                 do throws(JACError) {
-                    try output(next, blocks)
+                    try output(sequence, finished.blocks)
                 } catch {
-                    outputError = error
+                    failure = error
                 }
-                lock.lock()
-                if let outputError { failure = failure ?? outputError }
-                next += 1
-                continue
+                flow.budget.release(finished.cost)
+            case .failure(let error):
+                failure = error
             }
-            if inputDone && inFlight == 0 { break }
-            lock.wait()
         }
-        // Let the threads see the end (or the failure) and stop before returning.
-        inputDone = true
-        if failure != nil { encodeHead = encodeQueue.count; fieldHead = fieldQueue.count }
-        lock.broadcast()
-        while workersRunning > 0 || !readerStopped { lock.wait() }
-        let error = failure
-        lock.unlock()
-        if let error { throw error }
+        // Let the reader and the pool see the end (or the failure) and stop before returning.
+        flow.window.close()
+        flow.budget.close()
+        pool.stop()
+        flow.waitForReader()
+        if let failure { throw failure }
     }
 
-    private func readLoop(_ input: () throws(JACError) -> RawChunk?) {
-        lock.lock()
-        defer {
-            readerStopped = true
-            lock.broadcast()
+    /// A raw block's encoded blocks, and what its chunks cost while it was in flight.
+    private struct Finished {
+        var blocks: [EncodedBlock]
+        var cost: Int
+    }
+
+    /// One raw block on its way through: its chunks and their columns, then its pending blocks
+    /// and the fields finished so far. Guarded by its flow's lock.
+    private final class Job: @unchecked Sendable {
+        let sequence: Int
+        var chunks: [RawChunk] = []
+        var columns: [ColumnSet?] = []
+        var hasLastChunk = false
+        var chunksToEncode = 0
+        /// The earliest error in the block's input: a chunk that failed to encode (by chunk
+        /// index), else the input failing after the chunks read.
+        var chunkError: (chunk: Int, error: JACError)?
+        var readError: JACError?
+        /// What its chunks cost (written by the reader only).
+        var cost = 0
+        var blocks: [PendingBlock] = []
+        var segments: [[FieldSegment?]] = []
+        var fieldsToFinish = 0
+        var fieldError: JACError?
+
+        init(sequence: Int) { self.sequence = sequence }
+    }
+
+    /// One run: the reader, the jobs it posts to the pool, and the per-worker codecs.
+    private final class Flow: @unchecked Sendable {
+        let options: SqueezeOptions
+        let pool: WorkPool
+        let budget: ByteBudget
+        let window: ReorderWindow<Finished>
+        let encoders: [BlockEncoder]
+        let compressors: [SegmentCompressor]
+        let lock = Monitor()
+        var readerStopped = false
+
+        init(options: SqueezeOptions, pool: WorkPool, budget: ByteBudget, window: ReorderWindow<Finished>) {
+            self.options = options
+            self.pool = pool
+            self.budget = budget
+            self.window = window
+            encoders = (0 ..< pool.workers).map { _ in BlockEncoder(options: options.encoding) }
+            compressors = (0 ..< pool.workers).map { _ in SegmentCompressor() }
+        }
+
+        func waitForReader() {
+            lock.lock()
+            while !readerStopped { lock.wait() }
             lock.unlock()
         }
-        var job: Job?
-        while failure == nil && !inputDone {
+
+        /// Reads chunks until the input ends or fails, or the run stops: each waits for its
+        /// block's place in the window and for its bytes in the budget, then goes to the pool.
+        func read(_ input: () throws(JACError) -> RawChunk?) {
+            defer {
+                lock.lock()
+                readerStopped = true
+                lock.broadcast()
+                lock.unlock()
+            }
+            var job: Job?
+            var chunksRead = 0
+            var blocksRead = 0
+            while true {
+                let chunk: RawChunk
+                do throws(JACError) {
+                    guard let next = try input() else {
+                        if let job, !job.hasLastChunk {
+                            end(job, blocksRead, with: JACError(.bug, "input ends inside a block"))
+                        } else {
+                            window.finish(count: blocksRead)
+                        }
+                        return
+                    }
+                    chunk = next
+                } catch {
+                    end(job, blocksRead, with: error)
+                    return
+                }
+                if chunk.index == 0 {
+                    guard job?.hasLastChunk ?? true, chunk.block == blocksRead else {
+                        end(job, blocksRead, with: JACError(.bug, "raw block \(chunk.block) out of order"))
+                        return
+                    }
+                    guard window.admit(blocksRead) else { return }
+                    job = Job(sequence: blocksRead)
+                    blocksRead += 1
+                    chunksRead = 0
+                } else {
+                    guard let job, !job.hasLastChunk, chunk.block == job.sequence, chunk.index == chunksRead else {
+                        end(job, blocksRead, with: JACError(.bug, "chunk \(chunk.index) of raw block \(chunk.block) out of order"))
+                        return
+                    }
+                }
+                // Over budget, the chunk waits for earlier blocks to go out; the block alone in
+                // flight always takes it, so a block larger than the budget still finishes.
+                let job = job!
+                let cost = Squeezer.cost(of: chunk)
+                guard budget.acquire(cost, holding: job.cost) else { return }
+                lock.lock()
+                job.cost += cost
+                job.chunks.append(chunk)
+                job.columns.append(nil)
+                job.chunksToEncode += 1
+                job.hasLastChunk = chunk.isLast
+                lock.unlock()
+                let c = chunksRead
+                chunksRead += 1
+                pool.add(lane: 1) { [self] worker in encode(chunk: c, of: job, worker: worker) }
+            }
+        }
+
+        /// The input failed after the chunks read so far: the block it cut short fails with
+        /// it, else it takes the next place in the window.
+        private func end(_ job: Job?, _ blocksRead: Int, with error: JACError) {
+            if let job, !job.hasLastChunk {
+                lock.lock()
+                job.readError = error
+                job.hasLastChunk = true
+                let settled = job.chunksToEncode == 0
+                let first = job.chunkError?.error ?? error
+                lock.unlock()
+                if settled { fail(job, with: first) }
+                window.finish(count: job.sequence + 1)
+            } else {
+                window.put(blocksRead, .failure(error))
+                window.finish(count: blocksRead + 1)
+            }
+        }
+
+        /// Encodes one chunk; the last one of its block to finish joins the block's chunks.
+        private func encode(chunk c: Int, of job: Job, worker: Int) {
+            lock.lock()
+            let chunk = job.chunks[c]
             lock.unlock()
-            let result: Result<RawChunk?, JACError>
+            let result: Result<ColumnSet, JACError>
             do throws(JACError) {
-                result = .success(try input())
+                result = .success(try encoders[worker].encodeChunk(chunk))
             } catch {
                 result = .failure(error)
             }
             lock.lock()
             switch result {
+            case .success(let columns): job.columns[c] = columns
             case .failure(let error):
-                // In input order, this comes after the chunks read so far.
-                if let job, !job.hasLastChunk {
-                    job.readError = error
-                    job.hasLastChunk = true
-                    if job.chunksToEncode == 0 { settle(job, with: job.chunkError?.error ?? error) }
-                } else {
-                    results[(job?.sequence ?? -1) + 1] = .failure(error)
-                    inFlight += 1
-                }
-                inputDone = true
-            case .success(nil):
-                if job != nil && !job!.hasLastChunk { failure = failure ?? JACError(.bug, "input ends inside a block") }
-                inputDone = true
-            case .success(let chunk?):
-                if chunk.index == 0 {
-                    guard job?.hasLastChunk ?? true, chunk.block == (job?.sequence ?? -1) + 1 else {
-                        failure = failure ?? JACError(.bug, "raw block \(chunk.block) out of order")
-                        break
-                    }
-                    while inFlight >= maxInFlight && failure == nil && !inputDone { lock.wait() }
-                    if failure != nil || inputDone { break }
-                    job = Job(sequence: chunk.block)
-                    inFlight += 1
-                } else {
-                    guard let job, !job.hasLastChunk, chunk.block == job.sequence, chunk.index == job.chunks.count else {
-                        failure = failure ?? JACError(.bug, "chunk \(chunk.index) of raw block \(chunk.block) out of order")
-                        break
-                    }
-                }
-                // Over budget, the chunk waits for earlier blocks to go out; the block alone in
-                // flight always takes it, so a block larger than the budget still finishes.
-                let cost = Squeezer.cost(of: chunk)
-                while inFlightBytes + cost > maxInFlightBytes && inFlightBytes > costs[chunk.block, default: 0]
-                        && failure == nil && !inputDone { lock.wait() }
-                if failure != nil || inputDone { break }
-                costs[chunk.block, default: 0] += cost
-                inFlightBytes += cost
-                job!.chunks.append(chunk)
-                job!.columns.append(nil)
-                job!.chunksToEncode += 1
-                job!.hasLastChunk = chunk.isLast
-                encodeQueue.append((job!, chunk.index))
+                if job.chunkError.map({ c < $0.chunk }) ?? true { job.chunkError = (c, error) }
             }
-            lock.broadcast()
-        }
-    }
-
-    private func workLoop() {
-        let encoder = BlockEncoder(options: options.encoding)
-        let compressor = SegmentCompressor()
-        lock.lock()
-        defer {
-            workersRunning -= 1
-            lock.broadcast()
-            lock.unlock()
-        }
-        while failure == nil {
-            let result: Result<Void, JACError>
-            if fieldHead < fieldQueue.count {
-                let (job, block, field) = fieldQueue[fieldHead]
-                fieldHead += 1
-                trimQueues()
-                result = finish(field: field, block: block, of: job, compressor: compressor)
-            } else if encodeHead < encodeQueue.count {
-                let (job, chunk) = encodeQueue[encodeHead]
-                encodeHead += 1
-                trimQueues()
-                encode(chunk: chunk, of: job, encoder: encoder)
-                continue
-            } else if inputDone && inFlight == 0 {
+            job.chunksToEncode -= 1
+            guard job.chunksToEncode == 0 && job.hasLastChunk else {
+                lock.unlock()
                 return
-            } else {
-                lock.wait()
-                continue
             }
-            if case .failure(let error) = result {
-                failure = failure ?? error
-                lock.broadcast()
+            let error = job.chunkError?.error ?? job.readError
+            let (chunks, all) = (job.chunks, error == nil ? job.columns.map { $0! } : [])
+            job.chunks = []
+            job.columns = []
+            lock.unlock()
+            if let error {
+                fail(job, with: error)
+                return
+            }
+            do throws(JACError) {
+                schedule(job, blocks: try encoders[worker].merge(all, of: chunks))
+            } catch {
+                fail(job, with: error)
             }
         }
-    }
 
-    /// Encodes one chunk; the last one of its block to finish settles the block (called with
-    /// the lock held, works without it).
-    private func encode(chunk c: Int, of job: Job, encoder: BlockEncoder) {
-        let chunk = job.chunks[c]
-        lock.unlock()
-        let result: Result<ColumnSet, JACError>
-        do throws(JACError) {
-            result = .success(try encoder.encodeChunk(chunk))
-        } catch {
-            result = .failure(error)
+        /// A block whose input failed: its error waits for the block's turn in the output.
+        private func fail(_ job: Job, with error: JACError) {
+            window.put(job.sequence, .failure(error))
         }
-        lock.lock()
-        switch result {
-        case .success(let columns): job.columns[c] = columns
-        case .failure(let error):
-            if job.chunkError.map({ c < $0.chunk }) ?? true { job.chunkError = (c, error) }
-        }
-        job.chunksToEncode -= 1
-        guard job.chunksToEncode == 0 && job.hasLastChunk else { return }
-        if let error = job.chunkError?.error ?? job.readError {
-            settle(job, with: error)
-            return
-        }
-        let (chunks, all) = (job.chunks, job.columns.map { $0! })
-        job.chunks = []
-        job.columns = []
-        lock.unlock()
-        let merged: Result<[PendingBlock], JACError>
-        do throws(JACError) {
-            merged = .success(try encoder.merge(all, of: chunks))
-        } catch {
-            merged = .failure(error)
-        }
-        lock.lock()
-        switch merged {
-        case .success(let blocks): schedule(job, blocks: blocks)
-        case .failure(let error): settle(job, with: error)
-        }
-    }
 
-    /// A block whose input failed: its error waits for the block's turn in the output (called
-    /// with the lock held).
-    private func settle(_ job: Job, with error: JACError) {
-        job.chunks = []
-        job.columns = []
-        results[job.sequence] = .failure(error)
-        lock.broadcast()
-    }
-
-    /// Lays out and compresses field `f` of the job's pending block `b` (called with the lock
-    /// held, works without it).
-    private func finish(field f: Int, block b: Int, of job: Job,
-                        compressor: SegmentCompressor) -> Result<Void, JACError> {
-        let block = job.blocks[b]
-        lock.unlock()
-        let payload = block.takePayload(field: f)
-        let segment: FieldSegment
-        do throws(JACError) {
-            let compressed = try compressor.compress(payload.bytes, codec: options.codec)
-            segment = FieldSegment(payload: payload, compressed: compressed, codec: options.codec)
-        } catch {
+        /// Queues the fields of a joined raw block, largest first.
+        private func schedule(_ job: Job, blocks: [PendingBlock]) {
+            var tasks: [(size: Int, block: Int, field: Int)] = []
+            for (b, block) in blocks.enumerated() {
+                for f in 0 ..< block.fieldCount { tasks.append((block.sizeHint(field: f), b, f)) }
+            }
             lock.lock()
-            return .failure(error)
+            job.blocks = blocks
+            job.segments = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
+            job.fieldsToFinish = tasks.count
+            lock.unlock()
+            if tasks.isEmpty {
+                complete(job)
+                return
+            }
+            tasks.sort { $0.size != $1.size ? $0.size > $1.size : ($0.block, $0.field) < ($1.block, $1.field) }
+            for t in tasks {
+                pool.add(lane: 0) { [self] worker in finish(field: t.field, block: t.block, of: job, worker: worker) }
+            }
         }
-        lock.lock()
-        job.segments[b][f] = segment
-        job.fieldsToFinish -= 1
-        if job.fieldsToFinish == 0 { complete(job) }
-        return .success(())
-    }
 
-    /// Queues the fields of a joined raw block, largest first (called with the lock held).
-    private func schedule(_ job: Job, blocks: [PendingBlock]) {
-        job.blocks = blocks
-        job.segments = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
-        var tasks: [(size: Int, block: Int, field: Int)] = []
-        for (b, block) in blocks.enumerated() {
-            for f in 0 ..< block.fieldCount { tasks.append((block.sizeHint(field: f), b, f)) }
+        /// Lays out and compresses field `f` of the job's pending block `b`; the last field
+        /// of the job to finish completes it.
+        private func finish(field f: Int, block b: Int, of job: Job, worker: Int) {
+            lock.lock()
+            let block = job.blocks[b]
+            lock.unlock()
+            let payload = block.takePayload(field: f)
+            let result: Result<FieldSegment, JACError>
+            do throws(JACError) {
+                let compressed = try compressors[worker].compress(payload.bytes, codec: options.codec)
+                result = .success(FieldSegment(payload: payload, compressed: compressed, codec: options.codec))
+            } catch {
+                result = .failure(error)
+            }
+            lock.lock()
+            switch result {
+            case .success(let segment): job.segments[b][f] = segment
+            case .failure(let error): job.fieldError = job.fieldError ?? error
+            }
+            job.fieldsToFinish -= 1
+            let done = job.fieldsToFinish == 0
+            lock.unlock()
+            if done { complete(job) }
         }
-        job.fieldsToFinish = tasks.count
-        if tasks.isEmpty {
-            complete(job)
-            return
-        }
-        tasks.sort { $0.size != $1.size ? $0.size > $1.size : ($0.block, $0.field) < ($1.block, $1.field) }
-        for t in tasks { fieldQueue.append((job, t.block, t.field)) }
-        lock.broadcast()
-    }
 
-    /// Lays out a job's blocks once all their fields are compressed (called with the lock held;
-    /// the CRC pass is short next to compression).
-    private func complete(_ job: Job) {
-        var blocks: [EncodedBlock] = []
-        for (b, block) in job.blocks.enumerated() {
-            blocks.append(EncodedBlock(recordCount: block.recordCount, fields: job.segments[b].map { $0! }))
-        }
-        job.blocks = []
-        job.segments = []
-        results[job.sequence] = .success(blocks)
-        lock.broadcast()
-    }
-
-    private func trimQueues() {
-        if fieldHead > 1024 && fieldHead * 2 > fieldQueue.count {
-            fieldQueue.removeFirst(fieldHead)
-            fieldHead = 0
-        }
-        if encodeHead > 256 && encodeHead * 2 > encodeQueue.count {
-            encodeQueue.removeFirst(encodeHead)
-            encodeHead = 0
+        /// Lays out a job's blocks once all their fields are compressed, and hands them to the
+        /// window (the CRC pass is short next to compression).
+        private func complete(_ job: Job) {
+            lock.lock()
+            let (pending, segments, cost, error) = (job.blocks, job.segments, job.cost, job.fieldError)
+            job.blocks = []
+            job.segments = []
+            lock.unlock()
+            window.put(job.sequence, error.map { .failure($0) } ?? .success(Finished(blocks: pending.indices.map { b in
+                EncodedBlock(recordCount: pending[b].recordCount, fields: segments[b].map { $0! })
+            }, cost: cost)))
         }
     }
 }
