@@ -16,7 +16,7 @@ public struct ArchiveListing: Sendable {
 
     public struct Field: Sendable {
         public var name: [UInt8]
-        /// Values seen per type tag (FORMAT.md §5.1), when kinds were read.
+        /// Values seen per type tag (doc/format.md §5.1), when kinds were read.
         public var kinds: [Int] = Array(repeating: 0, count: 8)
         public var present = 0
         public var blocks = 0

@@ -3,7 +3,7 @@ import JACWire
 
 /// Reads an archive front to back from a file or a pipe: the header, then each block in turn,
 /// then checks what follows the last block. It needs no index; a damaged or missing index is
-/// a warning, never lost records (FORMAT.md §9.1), while anything else out of place is an error.
+/// a warning, never lost records (doc/format.md §9.1), while anything else out of place is an error.
 /// When the header announces an index (flag bit 5), a missing or damaged one is an error at the
 /// end instead: the archive was cut short, and a stream cannot know that any earlier.
 public final class ArchiveReader {
@@ -38,7 +38,7 @@ public final class ArchiveReader {
         source.consume(length)
     }
 
-    /// The segment size limit for this file (FORMAT.md §3: metadata may change it).
+    /// The segment size limit for this file (doc/format.md §3: metadata may change it).
     public var segmentLimit: Int { header.segmentMaxBytes ?? Limits.defaultSegmentMaxBytes }
 
     /// The next block, or nil after the last one (once the trailer was checked).
@@ -130,7 +130,7 @@ public final class ArchiveReader {
     /// Blocks accepted so far, as index entries (offset, size, records).
     public var acceptedBlocks: [IndexFooter.Entry] { entries }
 
-    /// Whole length of the block at the read position, from its header (FORMAT.md §4.4).
+    /// Whole length of the block at the read position, from its header (doc/format.md §4.4).
     private func blockSize() throws(JACError) -> Int {
         try source.fill(BlockFrame.prefixLength)
         let extent = try source.withBuffered { (p) throws(JACError) in try BlockFrame.headerExtent(p) }

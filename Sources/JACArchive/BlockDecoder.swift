@@ -33,7 +33,7 @@ public final class BlockDecoder {
         self.segmentLimit = segmentLimit
     }
 
-    /// Parses and checks the block's frame (FORMAT.md §9.2 steps 1-3). Returns the header and the
+    /// Parses and checks the block's frame (doc/format.md §9.2 steps 1-3). Returns the header and the
     /// offset of the segment area.
     public func open(_ block: ArchiveBlock) throws(JACError) -> (BlockHeader, Int) {
         try block.bytes.withBytes { (p) throws(JACError) in
@@ -78,7 +78,7 @@ public final class BlockDecoder {
         return header
     }
 
-    /// Decompresses and checks one field's segment (FORMAT.md §9.3); errors name the field.
+    /// Decompresses and checks one field's segment (doc/format.md §9.3); errors name the field.
     /// Used for whole blocks and for segments read on their own (projection by index).
     public func column(_ entry: FieldDirectoryEntry, segment: UnsafeRawBufferPointer,
                        recordCount: Int) throws(JACError) -> FieldColumn {

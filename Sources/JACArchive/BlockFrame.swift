@@ -1,6 +1,6 @@
 import JACWire
 
-/// Where a block's bytes end, from its header alone (FORMAT.md §4.4). Shared by the streaming
+/// Where a block's bytes end, from its header alone (doc/format.md §4.4). Shared by the streaming
 /// reader, the file scanner and salvage, so a block is delimited by one rule.
 public enum BlockFrame {
     /// Bytes to read at a block's start to know its header length: magic plus the longest

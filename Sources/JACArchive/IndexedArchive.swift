@@ -4,7 +4,7 @@ import JACWire
 import Glibc
 
 /// An archive in a regular file, read at random with `pread`: the block list comes from the
-/// index footer when it is present and valid (FORMAT.md §7), otherwise from a scan of the block
+/// index footer when it is present and valid (doc/format.md §7), otherwise from a scan of the block
 /// headers (only headers are read), unless the file header announces a footer (flag bit 5):
 /// then the file was cut short or damaged, and opening it fails. Blocks, headers and single
 /// segments can then be fetched without reading anything else.
@@ -131,7 +131,7 @@ public final class IndexedArchive: @unchecked Sendable {
             next += e.size
         }
         guard next == start else { return "index footer does not end at the index" }
-        // Each entry's size and record count must be those of the block it points at (FORMAT.md
+        // Each entry's size and record count must be those of the block it points at (doc/format.md
         // §7): a count read from the index alone would number the records wrongly.
         for (i, e) in footer.entries.enumerated() {
             let actual: (length: Int, records: Int)

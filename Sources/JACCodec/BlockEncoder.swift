@@ -48,7 +48,7 @@ public final class BlockEncoder {
     }
 
     /// Lays out the block `set` holds (its records start at `first`) and appends it to `blocks`
-    /// when it keeps every limit readers check. The cutting rule's projection (FORMAT.md §6.8)
+    /// when it keeps every limit readers check. The cutting rule's projection (doc/format.md §6.8)
     /// is not an upper bound of what is laid out (a dictionary index can be longer than a short
     /// string, a delta than an integer; presence bits of absent keys and the header's names are
     /// not counted), so a block over a limit is cut in two halves, each laid out and checked in

@@ -9,7 +9,7 @@ public struct ColumnSet {
     private(set) var names = ByteStringTable(capacity: 64)
     private(set) var columns: [FieldColumnBuilder] = []
     public private(set) var recordCount = 0
-    /// Σ over added values of (projected value size + 1): the block estimate of FORMAT.md §6.8.
+    /// Σ over added values of (projected value size + 1): the block estimate of doc/format.md §6.8.
     private(set) var estimate = 0
     /// Per field index: 1 + the record that last had the key, and at which position.
     private var seenInRecord: [Int] = []
@@ -65,7 +65,7 @@ public struct ColumnSet {
     }
 
     /// Whether the routed record can join these columns without breaking a limit of
-    /// FORMAT.md §8 (the block-cutting rule). Throws when it could not even start a block.
+    /// doc/format.md §8 (the block-cutting rule). Throws when it could not even start a block.
     func fits(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) -> Bool {
         let empty = recordCount == 0
         if names.count > Limits.maxFieldsPerBlock {

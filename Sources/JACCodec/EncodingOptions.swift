@@ -14,7 +14,7 @@ public struct EncodingOptions: Equatable, Sendable {
     public var maxDictEntries = Limits.maxDictionaryEntries
     public var canonicalizeKeys = false
     public var duplicateKeys = DuplicateKeys.error
-    /// Cut a block before any field's payload would exceed this (FORMAT.md §6.8).
+    /// Cut a block before any field's payload would exceed this (doc/format.md §6.8).
     public var segmentMaxBytes = Limits.defaultSegmentMaxBytes
     /// Cut a block before it would hold more records than this.
     public var maxRecordsPerBlock = Limits.maxRecordsPerBlock

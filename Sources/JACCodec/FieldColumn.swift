@@ -3,7 +3,7 @@ import JACWire
 
 import Glibc
 
-/// One decoded field segment: the payload checked part by part (FORMAT.md §9.3) and indexed so
+/// One decoded field segment: the payload checked part by part (doc/format.md §9.3) and indexed so
 /// records can be rebuilt by walking it once. Nothing is copied out of the payload except
 /// integers; other values are offsets into it. Nested JSON stored in another form than ours
 /// (whitespace, other escapes: valid, but a line break would split an NDJSON record) is

@@ -38,7 +38,7 @@ struct ColumnPart {
     var firstRecord: Int
 }
 
-/// Collects one field's values for one block and lays them out as a segment payload (FORMAT.md
+/// Collects one field's values for one block and lays them out as a segment payload (doc/format.md
 /// §5), choosing dictionary and delta encoding as the reference does (§6.6, §6.7): the write
 /// side of `FieldColumn`.
 struct FieldColumnBuilder {
@@ -187,7 +187,7 @@ struct FieldColumnBuilder {
                             presenceBytes: presenceBytes, tagBytes: tagBytes, bytes: out)
     }
 
-    /// The dictionary of the parts' strings (entries in first-seen order, FORMAT.md §6.6) and
+    /// The dictionary of the parts' strings (entries in first-seen order, doc/format.md §6.6) and
     /// each string's entry, or nil when it would have more than `maxEntries` entries: then
     /// the strings are stored raw. Built here, once per field and block, rather than as values
     /// arrive: a field with many distinct strings stops after `maxEntries + 1` of them.
@@ -216,7 +216,7 @@ struct FieldColumnBuilder {
         return (entries, indices)
     }
 
-    /// FORMAT.md §6.7: at least two integers, strictly increasing, and a delta spread under half
+    /// doc/format.md §6.7: at least two integers, strictly increasing, and a delta spread under half
     /// the range. Any overflowing difference means plain.
     static func deltaPays(_ v: [Int64]) -> Bool {
         guard v.count >= 2 else { return false }

@@ -1,6 +1,6 @@
 import JACWire
 
-/// One field's uncompressed segment payload (FORMAT.md §5) with the directory values that
+/// One field's uncompressed segment payload (doc/format.md §5) with the directory values that
 /// describe it; compression turns it into a directory entry and segment bytes.
 public struct FieldPayload: Sendable {
     public var name: [UInt8]
@@ -33,7 +33,7 @@ public struct BlockPayloads: Sendable {
         self.fields = fields
     }
 
-    /// Why a reader would refuse this block (FORMAT.md §4.5, §8; Limits.swift), or nil: the
+    /// Why a reader would refuse this block (doc/format.md §4.5, §8; Limits.swift), or nil: the
     /// encoder's check of what it actually laid out, against the limits the readers check, with
     /// `segmentLimit` the one the file header gives them.
     public func limitProblem(segmentLimit: Int) -> String? {

@@ -34,7 +34,7 @@ public final class PendingBlock: @unchecked Sendable {
     }
 
     /// Joins the chunks of one block (in record order), or returns nil when the joined block
-    /// would break a limit of FORMAT.md §8 or might lay out past one (`ColumnSize.bound`): the
+    /// would break a limit of doc/format.md §8 or might lay out past one (`ColumnSize.bound`): the
     /// block is then encoded record by record, which cuts it and checks what it lays out. The
     /// quantities only grow, so checking the totals is enough.
     init?(joining chunks: [ColumnSet], options: EncodingOptions) {

@@ -18,7 +18,7 @@ public enum RowFormat: Sendable {
     case values
 }
 
-/// Rebuilds records from decoded columns (FORMAT.md §9.3 step 8) as JSON text. Keys come in
+/// Rebuilds records from decoded columns (doc/format.md §9.3 step 8) as JSON text. Keys come in
 /// directory order, which is first-seen input order unless keys were canonicalized; a projection
 /// writer (`init(keys:columns:)`) uses the caller's key order and treats a missing column as a
 /// key no record of the block has.

@@ -4,7 +4,7 @@ import JACSystem
 import JACWire
 
 /// `jac unpack --salvage`: recovers what can be read from a damaged archive. A block that cannot
-/// be read or decoded is skipped by searching for the next block magic (FORMAT.md §9.1's
+/// be read or decoded is skipped by searching for the next block magic (doc/format.md §9.1's
 /// "resync"); the records of every intact block come out in order, and each skipped byte range
 /// is reported with the number of records it held (exact when the index footer survived,
 /// otherwise from the damaged block's header when that is legible).

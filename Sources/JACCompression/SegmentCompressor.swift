@@ -4,7 +4,7 @@ import JACWire
 
 /// Compresses field segment payloads. Holds a libzstd context for reuse, so keep one per thread.
 ///
-/// zstd output is one frame made the way the reference does (FORMAT.md §6.10): streaming with only
+/// zstd output is one frame made the way the reference does (doc/format.md §6.10): streaming with only
 /// the level set, input fed with "continue", closed with an empty "end". The frame therefore has
 /// no content size and no checksum, and its bytes depend only on the payload and level.
 public final class SegmentCompressor {
@@ -84,7 +84,7 @@ public final class SegmentDecompressor {
     deinit { ZSTD_freeDCtx(zstd) }
 
     /// `compressor` is the raw id byte of a directory entry; ids we do not know are an error here,
-    /// only when the field is actually decoded (FORMAT.md §4.3).
+    /// only when the field is actually decoded (doc/format.md §4.3).
     public func decompress(_ data: UnsafeRawBufferPointer, compressor: UInt8,
                            expectedLength: Int) throws(JACError) -> [UInt8] {
         switch CompressorID(rawValue: compressor) {

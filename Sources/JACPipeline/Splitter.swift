@@ -8,7 +8,7 @@ import JACWire
 /// never on buffer sizes or timing, so every way of running the pipeline sees the same blocks.
 public struct SplitOptions: Equatable, Sendable {
     public var mode = InputMode.auto
-    /// Records per block (FORMAT.md's `--block-records`, at most 100,000).
+    /// Records per block (doc/format.md §6.8's `--block-records`, at most 100,000).
     public var blockRecords = 100_000
     /// A block is cut before its records' text would exceed this many bytes (at most
     /// `maxBlockBytes`).

@@ -244,7 +244,7 @@ public enum AssembleStage {
         return header.recordCount
     }
 
-    /// The segment limit readers of the output apply (FORMAT.md §3).
+    /// The segment limit readers of the output apply (doc/format.md §3).
     private static func segmentLimit(of writer: ArchiveWriter) -> Int {
         writer.header.segmentMaxBytes ?? Limits.defaultSegmentMaxBytes
     }

@@ -1,4 +1,4 @@
-/// Every failure in jac is a `JACError`: a category (as in FORMAT.md §9.7, so messages can be
+/// Every failure in jac is a `JACError`: a category (as in doc/format.md §9.7, so messages can be
 /// compared with the reference implementation's) and a one-line message naming where.
 public struct JACError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: String, Sendable {

@@ -1,4 +1,4 @@
-/// LSB-first bit streams (FORMAT.md §2.3): presence bitmaps, booleans and 3-bit type tags.
+/// LSB-first bit streams (doc/format.md §2.3): presence bitmaps, booleans and 3-bit type tags.
 public enum BitPacking {
     @inlinable
     public static func byteCount(bits: Int) -> Int { (bits + 7) / 8 }

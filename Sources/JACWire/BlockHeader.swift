@@ -1,4 +1,4 @@
-/// One directory entry of a block header (FORMAT.md §4.2): where a field's segment is and how
+/// One directory entry of a block header (doc/format.md §4.2): where a field's segment is and how
 /// its payload is laid out.
 public struct FieldDirectoryEntry: Equatable, Sendable {
     public var name: [UInt8]
@@ -38,7 +38,7 @@ public struct FieldDirectoryEntry: Equatable, Sendable {
     public var nameString: String { String(decoding: name, as: UTF8.self) }
 }
 
-/// A block header (FORMAT.md §4): magic, header length, record and field counts, directory.
+/// A block header (doc/format.md §4): magic, header length, record and field counts, directory.
 public struct BlockHeader: Equatable, Sendable {
     public static let magic: [UInt8] = [0x42, 0x4c, 0x4b, 0x31]
 
@@ -51,7 +51,7 @@ public struct BlockHeader: Equatable, Sendable {
     }
 
     /// The most bytes one directory entry takes besides its name: the name's length, eight
-    /// other varints and two bytes (FORMAT.md §4.2).
+    /// other varints and two bytes (doc/format.md §4.2).
     public static let maxEntryOverhead = 9 * Limits.maxVarintBytes + 2
 
     /// The longest header body (what header_len counts) of `fields` entries whose names hold
@@ -95,7 +95,7 @@ public struct BlockHeader: Equatable, Sendable {
     }
 
     /// Parses a header at the start of `bytes` (which begins with the block magic), checking
-    /// every limit of FORMAT.md §4.5 before trusting a count. Returns the header and the offset
+    /// every limit of doc/format.md §4.5 before trusting a count. Returns the header and the offset
     /// of the segment area.
     public static func decode(_ bytes: UnsafeRawBufferPointer,
                               segmentLimit: Int = Limits.defaultSegmentMaxBytes) throws(JACError) -> (BlockHeader, Int) {
@@ -136,7 +136,7 @@ public struct BlockHeader: Equatable, Sendable {
             guard present <= recordCount else {
                 throw JACError(.corruptBlock, "\(what) has \(present) values in \(recordCount) records")
             }
-            // The counts must agree with each other (FORMAT.md §9.3 step 3, checked here rather
+            // The counts must agree with each other (doc/format.md §9.3 step 3, checked here rather
             // than at decode): a record count that readers skipping the block use to number
             // records is then checked against every field's presence bytes.
             guard presenceBytes == BitPacking.byteCount(bits: recordCount),
@@ -160,7 +160,7 @@ public struct BlockHeader: Equatable, Sendable {
         return (BlockHeader(recordCount: recordCount, fields: fields), end)
     }
 
-    /// Checks that segments tile the segment area exactly (FORMAT.md §4.5) and returns its length.
+    /// Checks that segments tile the segment area exactly (doc/format.md §4.5) and returns its length.
     public func checkTiling(segmentAreaLength: Int) throws(JACError) {
         var total = 0
         for f in fields {

@@ -1,6 +1,6 @@
 import CJACChecksum
 
-/// CRC-32C (Castagnoli), FORMAT.md §2.4: with the CPU's crc32 instruction where there is one
+/// CRC-32C (Castagnoli), doc/format.md §2.4: with the CPU's crc32 instruction where there is one
 /// (frames carry whole blocks of JSON text, so this is on the pipeline's hot path), else
 /// slicing-by-8.
 public struct CRC32C: Sendable {

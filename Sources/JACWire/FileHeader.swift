@@ -1,4 +1,4 @@
-/// The file header (FORMAT.md §3): magic, version, flags, default codec, block size hint and
+/// The file header (doc/format.md §3): magic, version, flags, default codec, block size hint and
 /// optional user metadata.
 public struct FileHeader: Equatable, Sendable {
     public static let magic: [UInt8] = [0x4a, 0x41, 0x43]
@@ -82,7 +82,7 @@ public struct FileHeader: Equatable, Sendable {
         return (h, r.position)
     }
 
-    /// `segment_max_bytes` from the user metadata, when present (FORMAT.md §3).
+    /// `segment_max_bytes` from the user metadata, when present (doc/format.md §3).
     public var segmentMaxBytes: Int? {
         let prefix = Array("{\"segment_max_bytes\":".utf8)
         guard userMetadata.count > prefix.count + 1, userMetadata.starts(with: prefix),

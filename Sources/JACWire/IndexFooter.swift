@@ -1,4 +1,4 @@
-/// The index footer and trailing pointer (FORMAT.md §7): where each block is, so readers can
+/// The index footer and trailing pointer (doc/format.md §7): where each block is, so readers can
 /// seek instead of scanning.
 public struct IndexFooter: Equatable, Sendable {
     public static let magic: [UInt8] = [0x49, 0x44, 0x58, 0x31]
@@ -39,7 +39,7 @@ public struct IndexFooter: Equatable, Sendable {
     }
 
     /// Finds and parses the index at the end of a whole file. Returns nil, with the reason,
-    /// when there is no valid index: readers then scan (FORMAT.md §7).
+    /// when there is no valid index: readers then scan (doc/format.md §7).
     public static func locate(in file: UnsafeRawBufferPointer) -> Result<(IndexFooter, Int), JACError> {
         let n = file.count
         guard n >= 8 else { return .failure(JACError(.corruptIndex, "file too short for an index pointer")) }

@@ -1,4 +1,4 @@
-/// The 3-bit type tag stored per present value (FORMAT.md §5.1). Tag 7 is reserved.
+/// The 3-bit type tag stored per present value (doc/format.md §5.1). Tag 7 is reserved.
 public enum TypeTag: UInt8, Sendable, CaseIterable {
     case null = 0
     case bool = 1
@@ -12,7 +12,7 @@ public enum TypeTag: UInt8, Sendable, CaseIterable {
     public static let names = ["null", "bool", "int", "decimal", "string", "object", "array", "reserved"]
 }
 
-/// Compressor ids of a directory entry (FORMAT.md §4.3). `lz4` is our extension: other JAC v1
+/// Compressor ids of a directory entry (doc/format.md §4.3). `lz4` is our extension: other JAC v1
 /// readers answer it with "unsupported compression".
 public enum CompressorID: UInt8, Sendable {
     case none = 0

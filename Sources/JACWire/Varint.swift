@@ -1,4 +1,4 @@
-/// Unsigned LEB128 (FORMAT.md §2.1) and ZigZag (§2.2).
+/// Unsigned LEB128 (doc/format.md §2.1) and ZigZag (§2.2).
 public enum Varint {
     /// Bytes `value` takes as a varint.
     @inlinable

@@ -54,7 +54,7 @@ func hex(_ text: String) -> [UInt8] {
     text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { UInt8($0, radix: 16)! }
 }
 
-/// FORMAT.md §10's sample, keys sorted per record so our encoder (which keeps input key
+/// doc/format.md §10's sample, keys sorted per record so our encoder (which keeps input key
 /// order) gives the reference's field order.
 let sortedSample = [
     #"{"level":"INFO","msg":"Started","ts":1623000000,"user":"alice"}"#,

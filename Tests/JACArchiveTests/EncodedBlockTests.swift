@@ -5,7 +5,7 @@ import JACTestSupport
 import JACWire
 import Testing
 
-/// Whole blocks and files against FORMAT.md §10.5 and §10.6, byte for byte.
+/// Whole blocks and files against doc/format.md §10.5 and §10.6, byte for byte.
 struct EncodedBlockTests {
     static let storedBlock = hex("""
         42 4c 4b 31 4c 04 05

@@ -26,7 +26,7 @@ struct VectorDecodeTests {
         #expect(firstDifference(actualText: out.text, expectedText: expected) == nil)
     }
 
-    /// Reference error names (bad/REFERENCE-SAYS.tsv, FORMAT.md §9.7) and ours.
+    /// Reference error names (bad/REFERENCE-SAYS.tsv, doc/format.md §9.7) and ours.
     static let kinds: [String: JACError.Kind] = [
         "InvalidMagic": .invalidMagic, "UnsupportedVersion": .unsupportedVersion, "CorruptBlock": .corruptBlock,
         "ChecksumMismatch": .checksumMismatch, "UnexpectedEof": .unexpectedEOF, "UnsupportedFeature": .unsupportedFeature,

@@ -3,9 +3,9 @@ import JACJSON
 import JACWire
 import Testing
 
-/// Payload bytes and directory values against FORMAT.md's worked examples and encoder rules.
+/// Payload bytes and directory values against doc/format.md's worked examples (§10) and encoder rules.
 struct BlockEncoderTests {
-    /// FORMAT.md §10's sample with keys already sorted per record (our encoder keeps input key
+    /// doc/format.md §10's sample with keys already sorted per record (our encoder keeps input key
     /// order), so the field order is the reference's `level, msg, ts, user, error`.
     static let sample = [
         #"{"level":"INFO","msg":"Started","ts":1623000000,"user":"alice"}"#,
@@ -38,7 +38,7 @@ struct BlockEncoderTests {
         }
     }
 
-    /// FORMAT.md §6.2: canonicalize-keys sorts the directory.
+    /// doc/format.md §6.2: canonicalize-keys sorts the directory.
     @Test func canonicalKeysSortTheDirectory() throws {
         var options = EncodingOptions()
         options.canonicalizeKeys = true
@@ -46,7 +46,7 @@ struct BlockEncoderTests {
         #expect(names == ["error", "level", "msg", "ts", "user"])
     }
 
-    /// FORMAT.md §10.7: part order, dictionary of strings only, objects then arrays. Nested
+    /// doc/format.md §10.7: part order, dictionary of strings only, objects then arrays. Nested
     /// values are given with sorted keys and `2.5` since we keep nested text as written.
     @Test func mixedColumnPayload() throws {
         let values = [#"{"a":1,"b":2}"#, #"[1,2.5,"x"]"#, #""s""#, #"{"z":{"y":[true,null]}}"#, "[]", "true",
@@ -64,7 +64,7 @@ struct BlockEncoderTests {
             """))
     }
 
-    /// FORMAT.md §6.6: dictionary iff U ≤ min(L, max(2, floor(S/8))), strings only.
+    /// doc/format.md §6.6: dictionary iff U ≤ min(L, max(2, floor(S/8))), strings only.
     @Test(arguments: [
         (["a", "b", "a"], 4096, true), (["a", "b", "c"], 4096, false),
         (Array(repeating: ["a", "b", "c", "a", "a", "a", "a", "a"], count: 2).flatMap { $0 }, 4096, false),
@@ -83,7 +83,7 @@ struct BlockEncoderTests {
         #expect(try decode(encode(lines, options: options)) == Array(lines.joined(separator: "\n").utf8) + [0x0A])
     }
 
-    /// FORMAT.md §6.7: strictly increasing with delta spread under half the range; an
+    /// doc/format.md §6.7: strictly increasing with delta spread under half the range; an
     /// overflowing difference means plain.
     @Test(arguments: [
         ([Int64(1), 2, 3], true), ([1, 2, 4], true), ([1, 2, 3, 5], true), ([1, 2, 100], false),
@@ -105,7 +105,7 @@ struct BlockEncoderTests {
         #expect(try decode(encode(lines, options: options)) == Array(#"{"a":3,"b":2}"#.utf8) + [0x0A])
     }
 
-    /// The reference reader refuses blocks with more than 4,096 fields (FORMAT.md §8).
+    /// The reference reader refuses blocks with more than 4,096 fields (doc/format.md §8).
     @Test func aRecordWithTooManyKeysFailsClearly() throws {
         let record = "{" + (0 ... 4096).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
         do {
@@ -133,7 +133,7 @@ struct BlockEncoderTests {
         #expect(try encode(lines, options: options).map(\.recordCount) == [2, 2, 1])
     }
 
-    /// Values over 16 MiB are refused (FORMAT.md §8), naming the record's line.
+    /// Values over 16 MiB are refused (doc/format.md §8), naming the record's line.
     @Test func oversizedStringFails() throws {
         let big = Array(#"{"s":""#.utf8) + [UInt8](repeating: 0x78, count: 17 << 20) + Array(#""}"#.utf8)
         do {

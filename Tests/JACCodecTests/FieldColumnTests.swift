@@ -2,7 +2,7 @@ import JACCodec
 import JACWire
 import Testing
 
-/// Damaged payloads fail with the category FORMAT.md §9.3 gives, never a crash.
+/// Damaged payloads fail with the category doc/format.md §9.3 gives, never a crash.
 struct FieldColumnTests {
     /// A one-field column of `payload` with directory values that may disagree with it.
     func kind(_ payload: String, records: Int, present: Int, flags: UInt64 = 0, dict: Int = 0) -> JACError.Kind? {
@@ -37,7 +37,7 @@ struct FieldColumnTests {
         #expect(kind(payload, records: records, present: present, flags: flags, dict: dict) == expected, "\(what)")
     }
 
-    /// Unknown encoding flags and padding bits are ignored (FORMAT.md §9.3, §2.3).
+    /// Unknown encoding flags and padding bits are ignored (doc/format.md §9.3, §2.3).
     @Test func ignoresUnknownFlagsAndPadding() {
         #expect(kind("f3 12 06 04", records: 2, present: 2, flags: 2 | 4 | 8 | 1 << 40) == nil)
     }

@@ -65,7 +65,7 @@ struct PackUnpackTests {
         #expect(try w.listing() == ["in.ndjson", "out.jac"])
     }
 
-    /// The container hint in the header flags (FORMAT.md §3): 0x0c NDJSON, 0x14 JSON array,
+    /// The container hint in the header flags (doc/format.md §3): 0x0c NDJSON, 0x14 JSON array,
     /// whether the kind was given or detected, plus 0x20 when the index footer is announced.
     @Test(arguments: [("ndjson", [String](), UInt8(0x2C)), ("array", [], 0x34), ("array", ["--json-array"], 0x34),
                       ("ndjson", ["--ndjson"], 0x2C), ("ndjson", ["--reference-header"], 0x0C), ("array", ["--no-index"], 0x14)])

@@ -76,7 +76,7 @@ struct PipelineCommandTests {
                 jac unpack out.jac > out.ndjson
                 """)
             #expect(result.status == 0, "\(vector.name): \(result.stderr)")
-            // Byte identity holds with the vectors' libzstd only (FORMAT.md §12.4).
+            // Byte identity holds with the vectors' libzstd only (doc/format.md §12.4).
             if zstdVersionNumber == 10504 {
                 let reference = try SharedFiles.read("\(SharedFiles.vectors)/\(vector.name).jac")
                 #expect(try w.read("out.jac") == reference, "\(vector.name) differs from the reference bytes")

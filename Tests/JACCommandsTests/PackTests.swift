@@ -53,7 +53,7 @@ struct PackTests {
     }
 
     /// Byte identity (with the reference's file header, `--reference-header`) needs the vectors'
-    /// libzstd (1.5.4, FORMAT.md §12.4); otherwise the archive must still decode to the expected
+    /// libzstd (1.5.4, doc/format.md §12.4); otherwise the archive must still decode to the expected
     /// records.
     @Test(arguments: VectorEntry.all().filter(\.identical))
     func identicalVectors(vector: VectorEntry) throws {

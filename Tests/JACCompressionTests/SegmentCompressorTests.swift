@@ -2,7 +2,7 @@ import JACCompression
 import JACWire
 import Testing
 
-/// Frame parameters (FORMAT.md §6.10) and the refusals of the decompressor (§9.3).
+/// Frame parameters (doc/format.md §6.10) and the refusals of the decompressor (§9.3).
 struct SegmentCompressorTests {
     /// A payload that compresses well, for the round trips.
     static let repetitive = (0 ..< 50_000).map { UInt8(truncatingIfNeeded: ($0 % 97) &* 7) }

@@ -2,7 +2,7 @@ import JACWire
 import Testing
 
 struct BitPackingTests {
-    /// FORMAT.md §2.3's examples: tags straddle bytes, LSB first.
+    /// doc/format.md §2.3's examples: tags straddle bytes, LSB first.
     @Test(arguments: [([UInt8](repeating: 4, count: 3), "24 01"), ([UInt8](repeating: 2, count: 4), "92 04")])
     func packsTags(tags: [UInt8], bytes: String) {
         var out: [UInt8] = []

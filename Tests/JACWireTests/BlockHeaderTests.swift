@@ -21,13 +21,13 @@ struct BlockHeaderTests {
         try decoded.checkTiling(segmentAreaLength: 226)
     }
 
-    /// header_len (FORMAT.md §4.1) counts the body only: here it is the second byte.
+    /// header_len (doc/format.md §4.1) counts the body only: here it is the second byte.
     @Test func headerLengthCountsTheBodyOnly() {
         let bytes = BlockHeader(recordCount: 1, fields: []).encoded()
         #expect(bytes == hex("42 4c 4b 31 02 01 00"))
     }
 
-    /// The directory must end exactly at header_len: no forward skipping (FORMAT.md §11.4).
+    /// The directory must end exactly at header_len: no forward skipping (doc/format.md §11.4).
     @Test func rejectsExtraHeaderBytes() {
         var bytes = Self.header.encoded()
         bytes[4] += 1
@@ -50,7 +50,7 @@ struct BlockHeaderTests {
         #expect(errorKind(utf8.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .corruptBlock)
     }
 
-    /// FORMAT.md §4.5 limits on the counts a header claims.
+    /// doc/format.md §4.5 limits on the counts a header claims.
     @Test func enforcesLimits() {
         let tooManyRecords = BlockHeader(recordCount: 100_001, fields: []).encoded()
         #expect(errorKind(tooManyRecords) { (p) throws(JACError) in try BlockHeader.decode(p) } == .limitExceeded)
@@ -124,7 +124,7 @@ struct BlockHeaderTests {
         #expect(errorKind(long.encoded()) { (p) throws(JACError) in try BlockHeader.decode(p) } == .limitExceeded)
     }
 
-    /// presence_bytes and tag_bytes must be those of the record and value counts (FORMAT.md
+    /// presence_bytes and tag_bytes must be those of the record and value counts (doc/format.md
     /// §9.3 step 3), checked with the header, so a damaged record count is seen there.
     @Test func rejectsCountsThatDisagree() {
         for recordCount in [9, 17, 100] {

@@ -2,7 +2,7 @@ import JACWire
 import Testing
 
 struct CRC32CTests {
-    /// FORMAT.md §2.4's check values.
+    /// doc/format.md §2.4's check values.
     @Test func checkValues() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         #expect(CRC32C.checksum([]) == 0)

@@ -2,7 +2,7 @@ import JACWire
 import Testing
 
 struct FileHeaderTests {
-    /// FORMAT.md §3: `jac pack` defaults with NDJSON input.
+    /// doc/format.md §3: `jac pack` defaults with NDJSON input.
     static let defaultBytes = hex("4a 41 43 01 0c 00 00 00 01 06 a0 8d 06 00")
 
     @Test func encodesTheDefaultHeader() {
@@ -58,7 +58,7 @@ struct FileHeaderTests {
         #expect(errorKind(data) { (p) throws(JACError) in try FileHeader.decode(p) } == kind, "\(what)")
     }
 
-    /// Unknown flag bits 6-31 are ignored (FORMAT.md §3 leaves 5-31 unused).
+    /// Unknown flag bits 6-31 are ignored (doc/format.md §3 leaves 5-31 unused).
     @Test func ignoresUnknownFlagBits() {
         var bytes = Self.defaultBytes
         bytes[7] = 0x80

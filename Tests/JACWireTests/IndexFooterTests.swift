@@ -11,7 +11,7 @@ struct IndexFooterTests {
         [UInt8](repeating: 0x55, count: prefix) + footer.encoded(footerOffset: prefix)
     }
 
-    /// FORMAT.md §10.6's footer for the worked example, byte for byte.
+    /// doc/format.md §10.6's footer for the worked example, byte for byte.
     @Test func encodesTheWorkedExample() {
         let one = IndexFooter(entries: [.init(offset: 14, size: 224, recordCount: 4)])
         #expect(one.encoded(footerOffset: 238) == hex("49 44 58 31 05 01 0e e0 01 04 d3 fc f6 67 ee 00 00 00 00 00 00 00"))

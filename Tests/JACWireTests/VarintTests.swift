@@ -2,7 +2,7 @@ import JACWire
 import Testing
 
 struct VarintTests {
-    /// FORMAT.md §2.1's published encodings.
+    /// doc/format.md §2.1's published encodings.
     @Test(arguments: [
         (UInt64(0), "00"), (4, "04"), (127, "7f"), (128, "80 01"), (100_000, "a0 8d 06"),
         (3_246_000_000, "80 8f e8 8b 0c"), (UInt64.max, "ff ff ff ff ff ff ff ff ff 01"),
@@ -49,7 +49,7 @@ struct VarintTests {
         #expect(errorKind(hex("80 01")) { (p) throws(JACError) in var r = ByteReader(p); return try r.readLength(limit: 128, "n") } == nil)
     }
 
-    /// FORMAT.md §2.2.
+    /// doc/format.md §2.2.
     @Test(arguments: [(Int64(0), UInt64(0)), (-1, 1), (1, 2), (-2, 3), (2, 4), (Int64.max, UInt64.max - 1),
                       (Int64.min, UInt64.max)])
     func zigzag(value: Int64, mapped: UInt64) {
