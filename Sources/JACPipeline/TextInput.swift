@@ -14,11 +14,16 @@ public enum TextInput {
 
     /// Throws when the first bytes of `source` (after decompression) are not text: a JSON
     /// error at line 1 would hide what the input is.
+    /// Fills the first `probeBytes` (or all of a shorter input) before looking, so the answer
+    /// never depends on how the input arrives.
     static func refuseBinary(_ source: ByteSource) throws(JACError) {
-        try source.fill(8)
-        let seen = try source.withBuffered { (p) throws(JACError) -> String? in kind(of: UnsafeRawBufferPointer(rebasing: p.prefix(4096))) }
+        try source.fill(probeBytes)
+        let seen = try source.withBuffered { (p) throws(JACError) -> String? in kind(of: UnsafeRawBufferPointer(rebasing: p.prefix(probeBytes))) }
         if let seen { throw JACError(.json, "\(source.name): not JSON text (looks like \(seen))") }
     }
+
+    /// How much of the input's start is looked at.
+    static let probeBytes = 4096
 
     private static let signatures: [(magic: [UInt8], kind: String)] = [
         // Before FileHeader.magic ("JAC"), which it starts with.

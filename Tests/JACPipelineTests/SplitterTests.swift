@@ -1,6 +1,7 @@
 import JACArchive
 import JACCodec
 import JACPipeline
+import Glibc
 import JACSystem
 import Testing
 
@@ -35,5 +36,29 @@ struct SplitterTests {
             for r in 0 ..< chunk.recordCount { out.append(Array(chunk.text[chunk.range(of: r)])) }
         }
         #expect(out == records)
+    }
+}
+
+/// Binary input is told from text by its first 4 KiB whatever the read size: a NUL byte at
+/// offset 400 was refused in one read and passed in reads of 61 bytes (a fuzz finding).
+struct SplitterBinaryInputTests {
+    @Test func theVerdictDoesNotDependOnTheReadSize() throws {
+        let h = try StageHarness()
+        var input: [UInt8] = []
+        for i in 0 ..< 100 { input += Array("{\"i\":\(i)}\n".utf8) }
+        input.replaceSubrange(400 ..< 402, with: [0x00, 0x00])
+        let path = try h.file(input)
+        var messages: [String] = []
+        for chunkSize in [61, 4096, 1 << 20] {
+            let source = ByteSource(fd: open(path, O_RDONLY | O_CLOEXEC), name: path, chunkSize: chunkSize)
+            let splitter = Splitter(source: source, options: SplitOptions())
+            do throws(JACError) {
+                while try splitter.next() != nil {}
+                messages.append("no error")
+            } catch {
+                messages.append(error.message)
+            }
+        }
+        #expect(messages.allSatisfy { $0 == messages[0] } && messages[0].contains("not JSON text"), "\(messages)")
     }
 }
