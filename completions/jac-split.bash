@@ -165,7 +165,7 @@ _jac-split() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--ndjson --json-array --force -f --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--block-records --block-bytes -o --output)
+    local -a non_repeating_options=(--block-records --block-bytes --shards -o --output)
     __jac-split_offer_flags_options 1
 
     # Offer option value completions
@@ -174,6 +174,9 @@ _jac-split() {
         return
         ;;
     '--block-bytes')
+        return
+        ;;
+    '--shards')
         return
         ;;
     '-o'|'--output')

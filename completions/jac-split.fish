@@ -20,7 +20,7 @@ function __jac-split_parse_tokens -S
     set -l unparsed_tokens (__jac-split_tokens -pc)
     switch $unparsed_tokens[1]
     case 'jac-split'
-        __jac-split_parse_subcommand 1 'ndjson' 'json-array' 'block-records=' 'block-bytes=' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
+        __jac-split_parse_subcommand 1 'ndjson' 'json-array' 'block-records=' 'block-bytes=' 'shards=' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __jac-split_parse_subcommand -r 1 'version'
@@ -81,6 +81,7 @@ complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_op
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" json-array' -l 'json-array' -d 'Read the input as one JSON array of objects.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-records' -l 'block-records' -d 'Records per block (1 to 100000).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-bytes' -l 'block-bytes' -d 'Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G; at most 256M).' -rfka ''
+complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" shards' -l 'shards' -d 'Print a plan of at most n shards instead: lines OFFSET<TAB>LENGTH of the input file, cut where jac pack with these options starts a block; packed one by one and merged by jac-assemble, they make the bytes of one jac pack.' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings.'

@@ -20,6 +20,12 @@ public struct SplitCommand: ParsableCommand {
 
     @OptionGroup var inputKind: InputKindOptions
     @OptionGroup var blocks: BlockOptions
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Print a plan of at most n shards instead: lines OFFSET<TAB>LENGTH of the input file, cut where jac pack with these options starts a block; packed one by one and merged by jac-assemble, they make the bytes of one jac pack.",
+        valueName: "n"))
+    var shards: Int?
+
     @OptionGroup var output: OutputOptions
 
     public init() {}
@@ -27,6 +33,14 @@ public struct SplitCommand: ParsableCommand {
     public func run() throws {
         Diagnostics.tool = "jac-split"
         let options = try blocks.splitOptions(mode: try inputKind.mode)
+        if let shards {
+            try StageRunner.run(output: output, inputs: [input], binary: false) { (sink) throws(JACError) in
+                let plan = try ShardPlan.make(path: input, shards: shards, options: options)
+                for shard in plan { try sink.write(Array("\(shard.offset)\t\(shard.length)\n".utf8)) }
+                return "\(plan.count) shards of \(input)"
+            }
+            return
+        }
         try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
             let summary = try SplitStage.run(source: try TextInput.open(input), sink: sink, options: options)
             return "\(summary.records) records in \(summary.rawBlocks) blocks, \(summary.bytesIn) bytes read"

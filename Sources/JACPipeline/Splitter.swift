@@ -61,10 +61,14 @@ public final class Splitter: @unchecked Sendable {
     /// The options' sizes, held to `SplitOptions.maxBlockBytes`.
     private let maxBlockBytes: Int
     private let maxRecordBytes: Int
+    /// Told the input offset of each block's first record but the first block's, as the block
+    /// starts (a shard plan cuts there).
+    private let onCut: ((Int) -> Void)?
 
-    public init(source: ByteSource, options: SplitOptions) {
+    public init(source: ByteSource, options: SplitOptions, onCut: ((Int) -> Void)? = nil) {
         self.source = source
         self.options = options
+        self.onCut = onCut
         maxBlockBytes = min(options.blockBytes, SplitOptions.maxBlockBytes)
         maxRecordBytes = min(options.maxRecordBytes, SplitOptions.maxBlockBytes)
         scanner = RecordScanner(mode: options.mode)
@@ -141,7 +145,7 @@ public final class Splitter: @unchecked Sendable {
         let consumed = try source.withBuffered { (buffer) throws(JACError) -> Int in
             let part = UnsafeRawBufferPointer(rebasing: buffer[..<window])
             return try scanner.scan(part, isFinal: isFinal) { (start, end, line, column) throws(JACError) in
-                try add(UnsafeRawBufferPointer(rebasing: part[start ..< end]), line: line, column: column)
+                try add(UnsafeRawBufferPointer(rebasing: part[start ..< end]), at: bytesRead + start, line: line, column: column)
             }
         }
         source.consume(consumed)
@@ -158,9 +162,12 @@ public final class Splitter: @unchecked Sendable {
         }
     }
 
-    private func add(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
+    /// Adds the record that starts at input offset `offset` (of the bytes read, after any
+    /// decompression).
+    private func add(_ record: UnsafeRawBufferPointer, at offset: Int, line: Int, column: Int) throws(JACError) {
         // A full chunk waits for the next record, which tells whether it ends its block.
         if blockRecords > 0 && (blockRecords >= options.blockRecords || blockBytes + record.count > maxBlockBytes) {
+            onCut?(offset)
             current.isLast = true
             ready.append(current)
             startChunk(block: current.block + 1, index: 0)
