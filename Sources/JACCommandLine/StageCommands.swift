@@ -90,7 +90,9 @@ public struct AssembleCommand: ParsableCommand {
         discussion: ExitStatus.discussion("""
         Inputs may also be complete JAC archives: their blocks are copied unchanged, in the order \
         given, under one new index (merging archives packed separately, e.g. on several hosts). \
-        Every block is decoded first, so nothing a reader of the output would refuse is written. \
+        Every block of a frame stream is decoded first, so nothing a reader would refuse is written; \
+        an archive's blocks are copied at disk speed with the checks that need no decompressing \
+        (header, limits, layout, CRC): run jac-verify on the parts for a full check. \
         On a broken or incomplete stream nothing that decodes is left behind: with -o no file \
         appears, and on standard output the bytes end in a way every JAC reader rejects.
         """),

@@ -121,7 +121,8 @@ private final class RawFrameInput: @unchecked Sendable {
 
 /// `jac-assemble`: compressed block frames (or whole archives, to merge) in, one archive out.
 /// Blocks of a frame stream are put back in order with a reorder buffer bounded in bytes;
-/// inputs are joined in the order given, their blocks copied byte for byte under a new index.
+/// inputs are joined in the order given, their blocks copied byte for byte under a new index
+/// (an archive's without decompressing: `checkStructure`).
 public enum AssembleStage {
     /// Bytes of blocks that may wait for an earlier one before the stream is called broken:
     /// room for the largest block. A block that comes in its turn is written at once, part by
@@ -223,7 +224,7 @@ public enum AssembleStage {
         let decoder = BlockDecoder(segmentLimit: segmentLimit(of: writer))
         while let block = try reader.next() {
             let records = try JACError.locating("\(reader.source.name): block \(block.number)") { () throws(JACError) in
-                try check(block.bytes, claimedRecords: nil, decoder: decoder)
+                try checkStructure(block, decoder: decoder)
             }
             try writer.append(blockBytes: block.bytes, recordCount: records)
         }
@@ -232,10 +233,23 @@ public enum AssembleStage {
         }
     }
 
-    /// Nothing is written that a reader of the output would refuse: a block (from a frame, whose
-    /// CRC covers only the frame, or from another archive) is decoded as a full read does it
-    /// (header limits, block CRC, tiling, every segment decompressed and decoded) and its record
-    /// count compared with the frame's claim. Returns the record count.
+    /// A block of an archive being merged is copied at disk speed, checked as far as it can be
+    /// without decompressing: header and its limits under the output's header, tiling, block CRC,
+    /// codecs readers know. What only decoding finds is left to `jac-verify` of the part: a part
+    /// is as valid as the `jac pack` that wrote it, and a CRC-valid block that is malformed inside
+    /// came from a broken writer, not from the disk or the network. Returns the record count.
+    private static func checkStructure(_ block: ArchiveBlock, decoder: BlockDecoder) throws(JACError) -> Int {
+        let (header, _) = try decoder.open(block)
+        for entry in header.fields where CompressorID(rawValue: entry.compressor) == nil {
+            throw JACError(.unsupportedCompression, "field \"\(entry.nameString)\": unsupported compressor id \(entry.compressor)")
+        }
+        return header.recordCount
+    }
+
+    /// Nothing is written that a reader of the output would refuse: a block from a frame, whose
+    /// CRC covers only the frame, is decoded as a full read does it (header limits, block CRC,
+    /// tiling, every segment decompressed and decoded) and its record count compared with the
+    /// frame's claim. Returns the record count.
     private static func check(_ bytes: [UInt8], claimedRecords: Int?, decoder: BlockDecoder) throws(JACError) -> Int {
         let header = try decoder.check(ArchiveBlock(number: 0, offset: 0, bytes: bytes))
         if let claimedRecords, claimedRecords != header.recordCount {

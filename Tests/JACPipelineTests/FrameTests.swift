@@ -9,8 +9,9 @@ import Testing
 
 /// A stage refuses frame streams that are damaged, cut or unfinished, naming what is wrong.
 
-/// jac-assemble writes nothing a reader of its output would refuse: a block whose frame (and
-/// block CRC) is valid but whose content is malformed stops it, naming stream, block and field.
+/// jac-assemble writes nothing a reader of its output would refuse from a frame stream: a block
+/// whose frame (and block CRC) is valid but whose content is malformed stops it, naming stream,
+/// block and field. Archive inputs get the checks that need no decompressing.
 struct AssembleCheckTests {
     /// A compressed stream of one stored (codec none) block of `{"a":1}` x3, its presence byte
     /// set to `presence` and the block CRC made right again; and that block alone.
@@ -26,8 +27,7 @@ struct AssembleCheckTests {
         let (_, areaStart) = try block.bytes.withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
         #expect(block.bytes[areaStart] == 0x07)
         block.bytes[areaStart] = presence
-        let crc = CRC32C.checksum(Array(block.bytes.dropLast(4)))
-        block.bytes.replaceSubrange((block.bytes.count - 4)..., with: (0 ..< 4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
+        reseal(&block.bytes)
         let frames = try h.output { (sink) throws(JACError) in
             let writer = try FrameWriter(sink: sink)
             try writer.writeHeader(stage: .compressed, header: header)
@@ -35,6 +35,21 @@ struct AssembleCheckTests {
             try writer.writeEnd(rawBlocks: 1, records: 3)
         }
         return (frames, block)
+    }
+
+    /// Makes the block CRC right again after a change.
+    static func reseal(_ bytes: inout [UInt8]) {
+        let crc = CRC32C.checksum(Array(bytes.dropLast(4)))
+        bytes.replaceSubrange((bytes.count - 4)..., with: (0 ..< 4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
+    }
+
+    /// An archive of one block.
+    static func archive(_ block: EncodedBlock, _ h: StageHarness) throws -> [UInt8] {
+        try h.output { (sink) throws(JACError) in
+            let writer = try ArchiveWriter(header: FileHeader(), index: .announced, sink: sink)
+            try writer.append(block)
+            try writer.finish()
+        }
     }
 
     func assembleError(_ inputs: [[UInt8]], _ h: StageHarness) -> JACError? {
@@ -58,14 +73,31 @@ struct AssembleCheckTests {
         #expect(error.kind == .corruptBlock)
         #expect(error.message.contains("block 0 part 0") && error.message.contains("field \"a\"")
             && error.message.contains("presence bitmap has 2 values, directory says 3"), "\(error.message)")
-        // The same block inside an archive being merged.
-        let archive = try h.output { (sink) throws(JACError) in
-            let writer = try ArchiveWriter(header: FileHeader(), index: .announced, sink: sink)
-            try writer.append(bad.block)
-            try writer.finish()
+    }
+
+    /// An archive being merged is copied without decompressing: damage its frame shows (header
+    /// limits, tiling, codec, CRC) is refused, naming input, block and field; a malformed segment
+    /// under a valid CRC is copied, and jac-verify of the part or of the merge finds it.
+    @Test func archivePartsGetTheStructuralCheck() throws {
+        let h = try StageHarness()
+        let intact = try Self.stream(presence: 0x07, h)
+        let records = Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8)
+        #expect(try h.unpack(try h.assemble([intact.frames, try Self.archive(intact.block, h)])) == records + records)
+        let bad = try Self.stream(presence: 0x03, h)
+        let copied = try h.assemble([intact.frames, try Self.archive(bad.block, h)])
+        #expect(throws: JACError.self) { try h.unpack(copied) }
+        // The directory entry of field "a" (name length 1, "a", compressor, level, ...), and the
+        // record count after the magic and the header length.
+        let entry = try #require((0 ..< intact.block.bytes.count - 2).first { intact.block.bytes[$0 ..< $0 + 2] == [1, 0x61] })
+        #expect(intact.block.bytes[5] == 3)
+        for (byte, value, kind, words) in [(entry + 2, UInt8(0x7f), JACError.Kind.unsupportedCompression, "unsupported compressor id 127"),
+                                           (5, UInt8(9), .corruptBlock, "field \"a\" has 1 presence")] {
+            var block = intact.block
+            block.bytes[byte] = value
+            Self.reseal(&block.bytes)
+            let error = try #require(assembleError([intact.frames, try Self.archive(block, h)], h), "\(words)")
+            #expect(error.kind == kind && error.message.contains("block 0") && error.message.contains(words), "\(error.message)")
         }
-        let merged = try #require(assembleError([intact.frames, archive], h))
-        #expect(merged.kind == .corruptBlock && merged.message.contains("block 0") && merged.message.contains("field \"a\""), "\(merged.message)")
     }
 
     /// Merged archives are written under the first input's header: a later input's segment
