@@ -23,6 +23,12 @@ struct ShardPlanTests {
         }
         let whole = try h.pack(input, options, threads: 1)
         #expect(try h.assemble(parts, index: options.index) == whole, "\(plan.count) shards of \(shards)")
+        // A fan-in tree: merges of merges are the same bytes.
+        if parts.count >= 3 {
+            let left = try h.assemble(Array(parts[..<2]), index: options.index)
+            let right = try h.assemble(Array(parts[2...]), index: options.index)
+            #expect(try h.assemble([left, right], index: options.index) == whole, "a merge of merges of \(plan.count) shards")
+        }
         return plan
     }
 
