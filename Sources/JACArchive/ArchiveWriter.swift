@@ -21,6 +21,10 @@ public final class ArchiveWriter {
     private let sink: ByteSink
     private let index: Index
     private var entries: [IndexFooter.Entry] = []
+    /// Bytes the entries take in the index footer: the block that would make the footer longer
+    /// than readers accept is refused when it comes, so that a merge of many small blocks fails
+    /// before it copies the rest, and the entries stay within the footer's bound in memory.
+    private var entryBytes = 0
     private var offset: Int
     public private(set) var recordCount = 0
 
@@ -44,19 +48,28 @@ public final class ArchiveWriter {
     }
 
     public func append(blockBytes: [UInt8], recordCount: Int) throws(JACError) {
-        entries.append(IndexFooter.Entry(offset: offset, size: blockBytes.count, recordCount: recordCount))
+        let entry = IndexFooter.Entry(offset: offset, size: blockBytes.count, recordCount: recordCount)
+        if index != .omitted {
+            entryBytes += IndexFooter.entryLength(entry)
+            try checkFooter(IndexFooter.encodedLength(count: entries.count + 1, entryBytes: entryBytes), blocks: entries.count + 1)
+        }
+        entries.append(entry)
         try sink.write(blockBytes)
         offset += blockBytes.count
         self.recordCount += recordCount
+    }
+
+    private func checkFooter(_ length: Int, blocks: Int) throws(JACError) {
+        guard length <= Limits.maxIndexFooterBytes else {
+            throw JACError(.limitExceeded, "an index footer of \(length) bytes for \(blocks) blocks exceeds the limit \(Limits.maxIndexFooterBytes) that readers accept (use larger blocks, or no index)")
+        }
     }
 
     /// Writes the index footer (when announced, or asked for and there is a block) and flushes.
     public func finish() throws(JACError) {
         if index == .announced || (index == .reference && !entries.isEmpty) {
             let footer = IndexFooter(entries: entries).encoded(footerOffset: offset)
-            guard footer.count <= Limits.maxIndexFooterBytes else {
-                throw JACError(.limitExceeded, "an index footer of \(footer.count) bytes for \(entries.count) blocks exceeds the limit \(Limits.maxIndexFooterBytes) that readers accept (use larger blocks, or no index)")
-            }
+            try checkFooter(footer.count, blocks: entries.count)
             try sink.write(footer)
             offset += footer.count
         }

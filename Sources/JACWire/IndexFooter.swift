@@ -21,6 +21,17 @@ public struct IndexFooter: Equatable, Sendable {
         self.entries = entries
     }
 
+    /// Bytes an entry takes in the footer's body.
+    public static func entryLength(_ e: Entry) -> Int {
+        Varint.length(UInt64(e.offset)) + Varint.length(UInt64(e.size)) + Varint.length(UInt64(e.recordCount))
+    }
+
+    /// Length of `encoded` (pointer included) for `count` entries taking `entryBytes` in all.
+    public static func encodedLength(count: Int, entryBytes: Int) -> Int {
+        let body = Varint.length(UInt64(count)) + entryBytes
+        return magic.count + Varint.length(UInt64(body)) + body + 4 + 8
+    }
+
     /// Footer bytes followed by the 8-byte pointer to `footerOffset`.
     public func encoded(footerOffset: Int) -> [UInt8] {
         var body: [UInt8] = []
