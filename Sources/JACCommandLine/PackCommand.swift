@@ -45,36 +45,16 @@ struct PackCommand: ParsableCommand {
             Diagnostics.error("refusing to write an archive to a terminal (use -o FILE or a pipe)")
             throw ExitCode(2)
         }
-        let clock = Stopwatch()
+        var job = PackJob()
+        job.input = input
+        job.output = outputPath
+        job.force = output.force
+        job.options = options
+        job.threads = threads
+        job.quiet = output.quiet
+        job.verbose = output.verbose
         try Diagnostics.run { () throws(JACError) in
-            let source = try TextInput.open(input)
-            let file = try OutputFile(path: outputPath, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
-            Poison.arm(file)
-            do throws(JACError) {
-                let summary = try Pack.run(source: source, sink: file.sink, options: options, threads: threads)
-                try file.commit()
-                if output.verbose { Self.report(summary, source: source.name, seconds: clock.seconds, threads: threads) }
-            } catch {
-                Poison.abort(file)
-                throw error
-            }
-        }
-    }
-
-    /// The `-v` summary: totals, speed, peak memory, and the fields that take the most room.
-    static func report(_ summary: PackSummary, source: String, seconds: Double, threads: Int) {
-        let ratio = summary.bytesOut > 0 ? Double(summary.bytesIn) / Double(summary.bytesOut) : 0
-        var usage = rusage()
-        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        let speed = Double(summary.bytesIn) / 1e6 / max(seconds, 1e-9)
-        Diagnostics.info("\(source): \(summary.records) records, \(summary.blocks) blocks, "
-            + "\(summary.bytesIn) -> \(summary.bytesOut) bytes (ratio \(decimal(ratio, places: 2))), "
-            + "\(decimal(seconds, places: 2)) s, \(decimal(speed, places: 1)) MB/s, \(threads) threads, "
-            + "peak RSS \(usage.ru_maxrss / 1024) MiB")
-        for (name, f) in summary.fields.sorted(by: { $0.value.total > $1.value.total }).prefix(12) {
-            let share = 100 * Double(f.total) / Double(max(1, summary.bytesOut))
-            Diagnostics.info("  field \"\(name)\": \(f.total) bytes (\(decimal(share, places: 1))% of the archive), "
-                + "largest segment \(f.largest)")
+            try job.run(info: Diagnostics.info)
         }
     }
 }
