@@ -2,7 +2,7 @@ import Foundation
 import JACTestSupport
 import Testing
 
-/// The progress line of `jac pack`, `jac-verify` and the pipeline, on a pseudo-terminal
+/// The progress line of `jac pack`, `jac -d`, `jac-verify` and the pipeline, on a pseudo-terminal
 /// (drawn at once: JAC_PROGRESS_AFTER=0): shown when standard error is a terminal, never with
 /// -q or when it is not, one line for a whole pipeline, and the -v summary after it.
 struct ProgressLineTests {
@@ -54,7 +54,8 @@ struct ProgressLineTests {
         #expect(!after.contains("jac pack: "))
     }
 
-    @Test(arguments: [("jac-verify x.jac >out.txt", "jac-verify: "), ("jac verify x.jac >out.txt", "jac verify: ")])
+    @Test(arguments: [("jac-verify x.jac >out.txt", "jac-verify: "), ("jac verify x.jac >out.txt", "jac verify: "),
+                      ("jac -t x.jac >out.txt", "jac verify: "), ("jac -d -c x.jac >out.txt", "jac unpack: ")])
     func readersDrawTheirLine(command: String, label: String) throws {
         let w = try workspace()
         #expect(try w.jac(["pack", "--block-records", "100", "in.ndjson", "-o", "x.jac"]).status == 0)
