@@ -84,7 +84,7 @@ complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_op
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" shards' -l 'shards' -d 'Print a plan of at most n shards instead: lines OFFSET<TAB>LENGTH of the input file, cut where jac pack with these options starts a block; packed one by one and merged by jac-assemble, they make the bytes of one jac pack.' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
-complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings.'
+complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings and no progress line.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" v verbose' -l 'verbose' -s 'v' -d 'Print what was done (sizes, ratio, time) on standard error.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" version' -l 'version' -d 'Show the version.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" h help' -s 'h' -l 'help' -d 'Show help information.'

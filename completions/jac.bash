@@ -186,10 +186,10 @@ _jac() {
 
 _jac_pack() {
     repeating_flags=()
-    non_repeating_flags=(--ndjson --json-array --canonicalize-keys --no-index --reference-header --force -f --quiet -q --verbose -v --version -h --help)
+    non_repeating_flags=(-d --decompress -t --test -c --stdout -k --rm --ultra --ndjson --json-array --canonicalize-keys --no-index --reference-header --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--block-records --block-bytes --level --zstd-level --codec --max-dict-entries --duplicate-keys -j --threads --memory-factor -o --output)
-    __jac_offer_flags_options 1
+    non_repeating_options=(--block-records --block-bytes --level --zstd-level --codec --max-dict-entries --duplicate-keys -j -T --threads --memory-factor -o --output)
+    __jac_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
@@ -211,7 +211,7 @@ _jac_pack() {
     '--duplicate-keys')
         return
         ;;
-    '-j'|'--threads')
+    '-j'|'-T'|'--threads')
         return
         ;;
     '--memory-factor')

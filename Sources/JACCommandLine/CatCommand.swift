@@ -70,25 +70,15 @@ struct CatCommand: ParsableCommand {
         options.threads = try threadCount(jobs)
         options.verifyChecksums = !noCrc
         BrokenPipe.endQuietly()
-        let opts = options
+        var job = CatJob()
+        job.input = input
+        job.output = output.output
+        job.force = output.force
+        job.options = options
+        job.quiet = output.quiet
+        job.verbose = output.verbose
         try Diagnostics.run { () throws(JACError) in
-            let file = try OutputFile(path: output.output, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
-            let progress = Progress(label: "jac cat", total: nil, quiet: output.quiet)
-            do throws(JACError) {
-                let summary = try Projection.run(path: input, sink: file.sink, options: opts, warn: Diagnostics.warning) { s in
-                    progress.update(records: s.records, bytesIn: s.bytesRead, bytes: s.bytesOut)
-                }
-                progress.finish()
-                try file.commit()
-                if output.verbose {
-                    let size = summary.archiveBytes.map { " of \($0)" } ?? ""
-                    Diagnostics.info("\(input): \(summary.records) records from \(summary.blocks) blocks; read \(summary.bytesRead)\(size) bytes, decompressed \(summary.segmentBytes) -> \(summary.bytesDecompressed) bytes; \(summary.usedIndex ? "index footer" : "no index (scanned)")")
-                }
-            } catch {
-                progress.finish()
-                file.abort()
-                throw error
-            }
+            try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
         }
     }
 

@@ -28,6 +28,26 @@ public enum Diagnostics {
         }
     }
 
+    /// The worse of two exit statuses, for a run over several inputs: 2 (usage or I/O) over 1
+    /// (bad data) over 0.
+    public static func worse(_ a: ExitCode, _ b: ExitCode) -> ExitCode {
+        a.rawValue == 2 || b == .success ? a : b
+    }
+
+    /// Runs `body` on each input, as zstd does: a failing input (its error already printed,
+    /// its status thrown as an `ExitCode`) does not stop the next; then throws the worst status.
+    static func each(_ inputs: [String], _ body: (String) throws -> Void) throws {
+        var worst = ExitCode.success
+        for input in inputs {
+            do {
+                try body(input)
+            } catch let code as ExitCode {
+                worst = worse(worst, code)
+            }
+        }
+        if worst != .success { throw worst }
+    }
+
     /// Runs a command body, turning a `JACError` into its one-line message and exit status.
     public static func run(_ body: () throws(JACError) -> Void) throws {
         do {

@@ -108,7 +108,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Overwrite an existing output file.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "Print no warnings.")
+    @Flag(name: .shortAndLong, help: "Print no warnings and no progress line.")
     var quiet = false
 
     @Flag(name: .shortAndLong, help: "Print what was done (sizes, ratio, time) on standard error.")

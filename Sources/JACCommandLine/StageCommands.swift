@@ -1,6 +1,7 @@
 import ArgumentParser
 import JACArchive
 import JACCommands
+import JACCompression
 import JACPipeline
 import JACSystem
 import JACWire
@@ -34,15 +35,19 @@ public struct SplitCommand: ParsableCommand {
         Diagnostics.tool = "jac-split"
         let options = try blocks.splitOptions(mode: try inputKind.mode)
         if let shards {
-            try StageRunner.run(output: output, inputs: [input], binary: false) { (sink) throws(JACError) in
+            try StageRunner.run(output: output, inputs: [input], binary: false) { (sink, _) throws(JACError) in
                 let plan = try ShardPlan.make(path: input, shards: shards, options: options)
                 for shard in plan { try sink.write(Array("\(shard.offset)\t\(shard.length)\n".utf8)) }
                 return "\(plan.count) shards of \(input)"
             }
             return
         }
-        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
-            let summary = try SplitStage.run(source: try TextInput.open(input), sink: sink, options: options)
+        // The pipeline's one progress line: this stage reads the input, so knows its size.
+        let total = DecompressingReader.isCompressed(path: input) ? nil : Progress.fileSize(input)
+        try StageRunner.run(output: output, inputs: [input], binary: true, progress: true, total: total) { (sink, progress) throws(JACError) in
+            let summary = try SplitStage.run(source: try TextInput.open(input), sink: sink, options: options) { records, bytesIn in
+                progress.update(records: records, bytesIn: bytesIn, bytes: bytesIn)
+            }
             return "\(summary.records) records in \(summary.rawBlocks) blocks, \(summary.bytesIn) bytes read"
         }
     }
@@ -74,7 +79,7 @@ public struct SqueezeCommand: ParsableCommand {
         let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, input: input, level: options.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }
-        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
+        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink, _) throws(JACError) in
             let frames = try FrameReader(source: try ByteSource(path: input))
             let summary = try SqueezeStage.run(frames: frames, sink: sink, options: options, threads: threads)
             return "\(summary.records) records, \(summary.rawBlocks) raw blocks -> \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads"
@@ -111,7 +116,7 @@ public struct AssembleCommand: ParsableCommand {
         Diagnostics.tool = "jac-assemble"
         let paths = inputs.isEmpty ? ["-"] : inputs
         try TerminalInput.refuse(paths, reading: "a frame stream or an archive")
-        try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink) throws(JACError) in
+        try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink, _) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }
             let summary = try AssembleStage.run(inputs: sources, sink: sink, index: index.index)
@@ -122,10 +127,11 @@ public struct AssembleCommand: ParsableCommand {
 
 /// Runs a stage that writes to `-o` or standard output, with one-line errors, `-v` summary,
 /// no partial file on failure, `-o` never one of `inputs`, and (for archives) a poisoned end on
-/// standard output.
+/// standard output. Only a stage run with `progress` (jac-split, which knows the input's size:
+/// `total`) draws a progress line, so that a pipeline shows one.
 enum StageRunner {
-    static func run(output: OutputOptions, inputs: [String], binary: Bool, poison: Bool = false,
-                    _ body: (ByteSink) throws(JACError) -> String) throws {
+    static func run(output: OutputOptions, inputs: [String], binary: Bool, poison: Bool = false, progress: Bool = false, total: Int? = nil,
+                    _ body: (ByteSink, Progress) throws(JACError) -> String) throws {
         Diagnostics.quiet = output.quiet
         BrokenPipe.reportAsError()
         if binary && (output.output ?? "-") == "-" && isatty(1) != 0 {
@@ -133,18 +139,13 @@ enum StageRunner {
             throw ExitCode(2)
         }
         let clock = Stopwatch()
+        var job = OutputJob(output: output.output, force: output.force, inputs: inputs, label: Diagnostics.tool,
+                            total: total, quiet: output.quiet || !progress)
+        job.poison = poison
         try Diagnostics.run { () throws(JACError) in
-            let file = try OutputFile(path: output.output, force: output.force, inputs: inputs.compactMap(FileIdentity.init(path:)))
-            if poison { Poison.arm(file) }
-            do throws(JACError) {
-                let summary = try body(file.sink)
-                try file.commit()
-                if output.verbose {
-                    Diagnostics.info("\(summary), \(decimal(clock.seconds, places: 2)) s")
-                }
-            } catch {
-                if poison { Poison.abort(file) } else { file.abort() }
-                throw error
+            let summary = try job.run(body)
+            if output.verbose {
+                Diagnostics.info("\(summary), \(decimal(clock.seconds, places: 2)) s")
             }
         }
     }

@@ -94,10 +94,10 @@ struct ValidationErrorMessage: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Threads for decoding: -j when given, else the CPUs available.
+/// Threads for decoding: -j when given, else (and for 0, as zstd's -T0) the CPUs available.
 func threadCount(_ requested: Int?) throws -> Int {
-    if let requested {
-        guard requested >= 1 else { throw ValidationErrorMessage("-j must be at least 1") }
+    if let requested, requested != 0 {
+        guard requested >= 1 else { throw ValidationErrorMessage("-j must be at least 0") }
         return requested
     }
     return SystemResources.cpuCount().count
@@ -105,8 +105,8 @@ func threadCount(_ requested: Int?) throws -> Int {
 
 /// `-j` and `--memory-factor` of the encoding commands (`jac pack`, `jac-squeeze`).
 struct EncoderThreadOptions: ParsableArguments {
-    @Option(name: [.customShort("j", allowingJoined: true), .customLong("threads")],
-            help: "Worker threads, at most (default: the CPUs available; fewer if memory is short). Output does not depend on it.")
+    @Option(name: [.customShort("j", allowingJoined: true), .customShort("T", allowingJoined: true), .customLong("threads")],
+            help: "Worker threads, at most (default, and 0: the CPUs available; fewer if memory is short). Output does not depend on it.")
     var jobs: Int?
 
     @Option(name: .long, help: "Fraction of available memory the blocks in flight may use (default 0.75, or JAC_MEMORY_FACTOR).")
@@ -114,7 +114,7 @@ struct EncoderThreadOptions: ParsableArguments {
 
     /// - Parameter input: the input path, whose size (a regular file's, not compressed) bounds its blocks.
     func budget(blockBytes: Int, input: String, level: Int) throws -> ThreadBudget {
-        if let jobs, jobs < 1 { throw ValidationError("-j must be at least 1") }
+        if let jobs, jobs < 0 { throw ValidationError("-j must be at least 0") }
         if let f = memoryFactor, !(f > 0 && f <= 1) { throw ValidationError("--memory-factor must be in (0, 1]") }
         var st = stat()
         let size = input != "-" && stat(input, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
@@ -122,7 +122,7 @@ struct EncoderThreadOptions: ParsableArguments {
         let need = ThreadBudget.encodingNeed(blockBytes: blockBytes, inputBytes: size, level: level)
         let budget: ThreadBudget
         do {
-            budget = try ThreadBudget(requested: jobs, need: need, memoryFactor: memoryFactor)
+            budget = try ThreadBudget(requested: jobs == 0 ? nil : jobs, need: need, memoryFactor: memoryFactor)
         } catch let error as ValidationErrorMessage {
             Diagnostics.error(error.description)
             throw ExitCode(2)

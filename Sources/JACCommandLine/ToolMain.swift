@@ -5,11 +5,12 @@ import Glibc
 
 /// The entry point of every tool: ArgumentParser's parse and run, except that a usage error
 /// (which ArgumentParser ends with EX_USAGE, 64) is one line on standard error and exit status
-/// 2, as `ExitStatus.table` documents.
+/// 2, as `ExitStatus.table` documents. `arguments` replaces the command line's (after the
+/// program name).
 public enum ToolMain {
-    public static func run(_ command: any ParsableCommand.Type) -> Never {
+    public static func run(_ command: any ParsableCommand.Type, arguments: [String]? = nil) -> Never {
         do {
-            var parsed = try command.parseAsRoot(nil)
+            var parsed = try command.parseAsRoot(arguments)
             try parsed.run()
         } catch {
             guard command.exitCode(for: error) == .validationFailure else { command.exit(withError: error) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JACCommands
+import JACJSON
 import JACSystem
 
 /// `jac-verify`: prove archives whole.
@@ -59,20 +60,24 @@ struct VerifyArguments: ParsableArguments {
 
     func run() throws {
         Diagnostics.quiet = quiet
-        try TerminalInput.refuse(archives.isEmpty ? ["-"] : archives, reading: "an archive")
-        let mode = try inputKind.mode
-        var worst: ExitCode = .success
-        for path in archives.isEmpty ? ["-"] : archives {
+        try Self.verify(archives.isEmpty ? ["-"] : archives, against: against, mode: try inputKind.mode, quiet: quiet)
+    }
+
+    /// Checks each archive, printing its line (unless `quiet`) and a progress line on a
+    /// terminal; throws the worst exit status. `jac -t` runs this too.
+    static func verify(_ paths: [String], against: String?, mode: InputMode, quiet: Bool) throws {
+        try TerminalInput.refuse(paths, reading: "an archive")
+        let label = Diagnostics.tool == "jac" ? "jac verify" : Diagnostics.tool
+        try Diagnostics.each(paths) { path in
             do throws(JACError) {
-                let line = try Verifier.check(path: path, against: against, inputMode: mode, warn: Diagnostics.warning)
+                let line = try Verifier.check(path: path, against: against, inputMode: mode,
+                                              progress: quiet ? nil : label, warn: Diagnostics.warning)
                 if !quiet { print(line) }
             } catch {
                 // Some messages name the file already (it cannot be opened, it was cut short).
                 Diagnostics.error(error.message.hasPrefix("\(path): ") ? error.message : "\(path): \(error.message)")
-                let code = Diagnostics.exitCode(for: error)
-                if worst == .success || code.rawValue == 2 { worst = code }
+                throw Diagnostics.exitCode(for: error)
             }
         }
-        if worst != .success { throw worst }
     }
 }

@@ -6,6 +6,8 @@ import JACPipeline
 import JACSystem
 import JACWire
 
+import Synchronization
+
 /// Options of a whole `jac pack` run: the three stages' options in one place.
 public struct PackOptions: Equatable, Sendable {
     public var split = SplitOptions()
@@ -44,28 +46,38 @@ public struct PackSummary: Sendable {
 /// `jac pack`: split, squeeze and assemble in one process, calling the same stage code as the
 /// pipeline, so the archive is the same for any thread count.
 public enum Pack {
-    public static func run(source: ByteSource, sink: ByteSink, options: PackOptions,
-                           threads: Int) throws(JACError) -> PackSummary {
+    /// `progress` hears, after each block is written, the records written so far and the
+    /// input bytes read (the reader runs ahead by the blocks in flight).
+    public static func run(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int,
+                           progress: ((_ records: Int, _ bytesIn: Int) -> Void)? = nil) throws(JACError) -> PackSummary {
         do throws(JACError) {
-            return try pack(source: source, sink: sink, options: options, threads: threads)
+            return try pack(source: source, sink: sink, options: options, threads: threads, progress: progress)
         } catch {
             throw error.naming(input: source.name)
         }
     }
 
-    private static func pack(source: ByteSource, sink: ByteSink, options: PackOptions,
-                             threads: Int) throws(JACError) -> PackSummary {
+    private static func pack(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int,
+                             progress: ((Int, Int) -> Void)?) throws(JACError) -> PackSummary {
         let splitter = Splitter(source: source, options: options.split)
         let mode = try splitter.detectMode()
         let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), index: options.index, sink: sink)
         let squeezer = Squeezer(options: options.squeeze, threads: threads,
                                 maxInFlightBytes: Squeezer.inFlightBytes(threads: threads, blockBytes: options.split.blockBytes))
         var summary = PackSummary()
-        try squeezer.run(input: { () throws(JACError) in try splitter.next() }) { (_, blocks) throws(JACError) in
+        // The splitter runs on the squeezer's reader thread; what it has read reaches the
+        // progress callback, on this thread, through an atomic.
+        let bytesRead = ByteCounter()
+        try squeezer.run(input: { () throws(JACError) in
+            let chunk = try splitter.next()
+            bytesRead.value.store(splitter.bytesRead, ordering: .relaxed)
+            return chunk
+        }) { (_, blocks) throws(JACError) in
             for block in blocks {
                 try writer.append(block)
                 summary.count(block)
             }
+            progress?(writer.recordCount, bytesRead.value.load(ordering: .relaxed))
         }
         try writer.finish()
         summary.records = writer.recordCount
@@ -74,4 +86,9 @@ public enum Pack {
         summary.bytesOut = writer.bytesWritten
         return summary
     }
+}
+
+/// A byte count one thread writes and another reads.
+private final class ByteCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -5,11 +5,13 @@ import Glibc
 /// A one-line progress report on standard error for long runs, redrawn in place at most four
 /// times a second: records, records/s, MB/s, and percent done when the input size is known.
 /// Shown only when standard error is a terminal, not with -q, and not during the first second
-/// (short runs print nothing). `finish` clears the line.
+/// (short runs print nothing; `JAC_PROGRESS_AFTER` sets other seconds, 0 for tests).
+/// `finish` clears the line.
 public final class Progress {
     private let enabled: Bool
     private let total: Int?
     private let label: String
+    private let delay: Double
     private let clock = Stopwatch()
     private var last = 0.0
     private var shown = false
@@ -19,6 +21,7 @@ public final class Progress {
         enabled = !quiet && isatty(2) != 0
         self.total = total
         self.label = label
+        delay = getenv("JAC_PROGRESS_AFTER").flatMap { Double(String(cString: $0)) }.map { max(0, $0) } ?? 1
     }
 
     /// The size of the file at `path`, or nil for standard input, pipes and devices.
@@ -34,7 +37,7 @@ public final class Progress {
     public func update(records: Int, bytesIn: Int, bytes: Int) {
         guard enabled else { return }
         let t = clock.seconds
-        guard t >= 1, t - last >= 0.25 || !shown else { return }
+        guard t >= delay, t - last >= 0.25 || !shown else { return }
         last = t
         shown = true
         let elapsed = max(t, 1e-9)

@@ -32,32 +32,21 @@ public struct UnpackJob {
         }
         let layout: RecordLayout = self.layout == .jsonArray
             || (self.layout == .auto && reader.header.containerHint == .jsonArray) ? .jsonArray : .ndjson
-        let file = try OutputFile(path: output, force: force, inputs: [input].compactMap(FileIdentity.init(path:)))
-        let progress = Progress(label: "jac unpack", total: Progress.fileSize(input), quiet: quiet)
-        let report = { (s: Unpack.Summary) in progress.update(records: s.records, bytesIn: s.bytesIn, bytes: s.bytesOut) }
-        do throws(JACError) {
+        let job = OutputJob(output: output, force: force, inputs: [input], label: "jac unpack",
+                            total: Progress.fileSize(input), quiet: quiet)
+        // The `-v` line is printed once the output is in place.
+        let (salvaged, line) = try job.run { (sink, progress) throws(JACError) -> (Salvage.Summary?, String) in
+            let report = { (s: Unpack.Summary) in progress.update(records: s.records, bytesIn: s.bytesIn, bytes: s.bytesOut) }
             if salvage {
-                let summary = try Salvage.run(reader: reader, sink: file.sink, layout: layout, progress: report)
-                progress.finish()
-                try file.commit()
-                if verbose {
-                    info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks recovered")
-                }
-                return summary
+                let summary = try Salvage.run(reader: reader, sink: sink, layout: layout, progress: report)
+                return (summary, "\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks recovered")
             }
-            let summary = try Unpack.run(reader: reader, sink: file.sink, layout: layout, threads: threads,
+            let summary = try Unpack.run(reader: reader, sink: sink, layout: layout, threads: threads,
                                          warn: warn, progress: report)
-            progress.finish()
-            try file.commit()
-            if verbose {
-                info("\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads")
-            }
-            return nil
-        } catch {
-            progress.finish()
-            file.abort()
-            throw error
+            return (nil, "\(reader.source.name): \(summary.records) records in \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads")
         }
+        if verbose { info(line) }
+        return salvaged
     }
 }
 

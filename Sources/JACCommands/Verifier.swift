@@ -22,8 +22,9 @@ public struct VerifyReport: Sendable {
 /// footer against the blocks, nothing after it), optionally comparing the records with the
 /// JSON they came from.
 public enum Verifier {
-    public static func run(source: ByteSource, against input: ByteSource? = nil,
-                           inputMode: InputMode = .auto) throws(JACError) -> VerifyReport {
+    /// `progress` hears the report after each block.
+    public static func run(source: ByteSource, against input: ByteSource? = nil, inputMode: InputMode = .auto,
+                           progress: ((VerifyReport) -> Void)? = nil) throws(JACError) -> VerifyReport {
         let reader = try ArchiveReader(source: source)
         let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
         let comparer = input.map { RecordComparer(splitter: Splitter(source: $0, options: {
@@ -61,6 +62,8 @@ public enum Verifier {
             }
             report.records += header.recordCount
             report.blocks += 1
+            report.archiveBytes = source.offset
+            progress?(report)
         }
         if let problem = reader.indexProblem {
             guard problem == "no index footer" else { throw JACError(.corruptIndex, problem) }

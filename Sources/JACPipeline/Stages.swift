@@ -14,15 +14,18 @@ public struct StageSummary: Sendable {
 
 /// `jac-split`: JSON text in, a frame stream of raw blocks out.
 public enum SplitStage {
-    public static func run(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
+    /// `progress` hears the records cut and the input bytes read after each raw block.
+    public static func run(source: ByteSource, sink: ByteSink, options: SplitOptions,
+                           progress: ((_ records: Int, _ bytesIn: Int) -> Void)? = nil) throws(JACError) -> StageSummary {
         do throws(JACError) {
-            return try split(source: source, sink: sink, options: options)
+            return try split(source: source, sink: sink, options: options, progress: progress)
         } catch {
             throw error.naming(input: source.name)
         }
     }
 
-    private static func split(source: ByteSource, sink: ByteSink, options: SplitOptions) throws(JACError) -> StageSummary {
+    private static func split(source: ByteSource, sink: ByteSink, options: SplitOptions,
+                              progress: ((Int, Int) -> Void)?) throws(JACError) -> StageSummary {
         let splitter = Splitter(source: source, options: options)
         let mode = try splitter.detectMode()
         let writer = try FrameWriter(sink: sink)
@@ -30,7 +33,10 @@ public enum SplitStage {
         var summary = StageSummary()
         while let chunk = try splitter.next() {
             try writer.write(chunk)
-            if chunk.isLast { summary.rawBlocks += 1 }
+            if chunk.isLast {
+                summary.rawBlocks += 1
+                progress?(splitter.recordCount, splitter.bytesRead)
+            }
             splitter.recycle(chunk)
         }
         try writer.writeEnd(rawBlocks: summary.rawBlocks, records: splitter.recordCount)

@@ -1,3 +1,3 @@
 import JACCommandLine
 
-ToolMain.run(JacCommand.self)
+ToolMain.run(JacCommand.self, arguments: JacCommand.arguments(Array(CommandLine.arguments.dropFirst())))

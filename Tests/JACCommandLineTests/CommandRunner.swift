@@ -68,3 +68,29 @@ final class Workspace {
         try FileManager.default.contentsOfDirectory(atPath: path).filter { $0 != ".stdout" && $0 != ".stderr" }.sorted()
     }
 }
+
+extension Workspace {
+    /// Runs the shell command `command` in this directory on a pseudo-terminal (script(1)):
+    /// its standard input, output and error are that terminal unless it redirects them. The
+    /// built executables come first on PATH; progress lines are drawn at once
+    /// (JAC_PROGRESS_AFTER=0). Returns the exit status and what the terminal showed.
+    func terminal(_ command: String) throws -> (status: Int32, screen: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qfec", command, "/dev/null"]
+        process.currentDirectoryURL = URL(fileURLWithPath: path)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = binDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["JAC_PROGRESS_AFTER"] = "0"
+        process.environment = environment
+        let out = file(".stdout")
+        try Data().write(to: URL(fileURLWithPath: out))
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: try SharedFiles.read(out), as: UTF8.self))
+    }
+}
