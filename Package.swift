@@ -5,7 +5,8 @@ import PackageDescription
 // (CJACChecksum, our hardware CRC-32C; CJACRename) -> JACSystem (files, signals, threads, /proc: no format
 // knowledge) -> JACWire -> JACJSON -> JACCodec -> JACCompression -> JACArchive (archive reading and writing)
 // -> JACPipeline (the stages) -> JACCommands (what unpack, cat, ls, verify and pack do) -> JACCommandLine
-// (argument parsing) -> executables.
+// (argument parsing) -> executables. doc/code-map.md names the files that implement each part of the
+// format; doc/glossary.md the types along the data path.
 // Release builds skip Swift's dynamic exclusivity checks: in the per-value loops they cost about
 // a fifth of the time (measured with callgrind on jac-squeeze), and debug builds keep them.
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
