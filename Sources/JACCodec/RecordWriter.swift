@@ -16,6 +16,9 @@ public enum RowFormat: Sendable {
     case csv
     /// The JSON values separated by tabs; an absent key gives an empty field.
     case values
+    /// As `values`, but strings as their bytes, without quotes or escapes (`jq -r`): a string
+    /// holding a tab or a line break is printed as it is.
+    case rawValues
 }
 
 /// Rebuilds records from decoded columns (doc/format.md §9.3 step 8) as JSON text. Keys come in
@@ -220,6 +223,10 @@ public struct RecordWriter {
                     guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
                     if format == .values {
                         appendValue(column: column, view, raw: false, to: &out)
+                    } else if format == .rawValues {
+                        // Raw strings, but null stays "null", apart from an absent key.
+                        if BitPacking.tag(view.tags, cursors[column].tag) == TypeTag.null.rawValue { out.append(contentsOf: "null".utf8) }
+                        appendValue(column: column, view, raw: true, to: &out)
                     } else {
                         cell.removeAll(keepingCapacity: true)
                         appendValue(column: column, view, raw: true, to: &cell)
