@@ -23,14 +23,18 @@ struct CatCommand: ParsableCommand {
         (block numbers as `jac ls` shows them).
         """))
 
-    @Argument(help: "Archive file, or '-' for standard input.")
+    @Argument(help: "Archive file, or '-' for standard input.", completion: .file(extensions: ["jac"]))
     var input = "-"
 
-    @Option(name: [.customShort("F"), .long], help: "Fields to print, comma-separated (repeatable); in a name write \\, for a comma and \\\\ for a backslash.")
+    @Option(name: [.customShort("F"), .long], help: "Fields to print, comma-separated (repeatable); in a name write \\, for a comma and \\\\ for a backslash.",
+            completion: .custom { words, _, prefix in FieldCompletion.offers(words: words, prefix: prefix) })
     var field: [String] = []
 
     @Option(name: .long, help: "Output: ndjson, json-array, csv or values.")
-    var format = "ndjson"
+    var format: CatFormat?
+
+    @Flag(name: .shortAndLong, help: "With --format values (implied): strings without quotes or escapes, as jq -r prints them.")
+    var raw = false
 
     @Option(name: .long, help: "Only these blocks (RANGE).")
     var blocks: String?
@@ -55,15 +59,16 @@ struct CatCommand: ParsableCommand {
             for f in field { keys += try usage { () throws(JACError) in try FieldList.names(f) } }
             options.keys = keys
         }
+        let format = format ?? (raw ? .values : .ndjson)
+        if raw && format != .values { throw ValidationError("--raw goes with --format values") }
         switch format {
-        case "ndjson": options.style = .records(.ndjson)
-        case "json-array": options.style = .records(.jsonArray)
-        case "csv": options.style = .rows(.csv)
-        case "values": options.style = .rows(.values)
-        default: throw ValidationError("--format must be ndjson, json-array, csv or values")
+        case .ndjson: options.style = .records(.ndjson)
+        case .jsonArray: options.style = .records(.jsonArray)
+        case .csv: options.style = .rows(.csv)
+        case .values: options.style = .rows(raw ? .rawValues : .values)
         }
         if options.keys == nil, case .rows = options.style {
-            throw ValidationError("--format \(format) needs --field")
+            throw ValidationError("--format \(format.rawValue) needs --field")
         }
         options.selection.blocks = try blocks.map { try parseRange($0, what: "--blocks") }
         options.selection.records = try records.map { try parseRange($0, what: "--records") }
@@ -71,7 +76,7 @@ struct CatCommand: ParsableCommand {
         options.verifyChecksums = !noCrc
         BrokenPipe.endQuietly()
         let opts = options
-        try Diagnostics.run { () throws(JACError) in
+        try Diagnostics.run(naming: input) { () throws(JACError) in
             let file = try OutputFile(path: output.output, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             let progress = Progress(label: "jac cat", total: nil, quiet: output.quiet)
             do throws(JACError) {

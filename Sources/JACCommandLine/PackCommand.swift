@@ -17,7 +17,7 @@ struct PackCommand: ParsableCommand {
         readable by every JAC v1 implementation; --codec lz4 is a jac extension they cannot read.
         """))
 
-    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).")
+    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).", completion: .file())
     var input = "-"
 
     @OptionGroup var inputKind: InputKindOptions

@@ -42,10 +42,10 @@ struct VerifyArguments: ParsableArguments {
         With several archives the exit status is the worst one.
         """)
 
-    @Argument(help: "Archives to check ('-' for standard input).")
+    @Argument(help: "Archives to check ('-' for standard input).", completion: .file(extensions: ["jac"]))
     var archives: [String] = []
 
-    @Option(name: .long, help: "Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).")
+    @Option(name: .long, help: "Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).", completion: .file())
     var against: String?
 
     @OptionGroup var inputKind: InputKindOptions
@@ -67,8 +67,7 @@ struct VerifyArguments: ParsableArguments {
                 let line = try Verifier.check(path: path, against: against, inputMode: mode, warn: Diagnostics.warning)
                 if !quiet { print(line) }
             } catch {
-                // Some messages name the file already (it cannot be opened, it was cut short).
-                Diagnostics.error(error.message.hasPrefix("\(path): ") ? error.message : "\(path): \(error.message)")
+                Diagnostics.error(error.naming(file: ByteSource.displayName(of: path)).message)
                 let code = Diagnostics.exitCode(for: error)
                 if worst == .success || code.rawValue == 2 { worst = code }
             }
