@@ -1,4 +1,5 @@
 import JACCodec
+import JACJSON
 import JACSystem
 import JACWire
 
@@ -151,7 +152,7 @@ public enum Projection {
             return
         }
         guard let keys = options.keys else { return }
-        let missing = unique(keys).filter { !seen.contains($0) }
+        let missing = unique(keys).filter { !seen.contains($0) && !(JSONPath($0).map { seen.contains($0.head) } ?? false) }
         guard !missing.isEmpty else { return }
         let names = missing.map { "\"" + String(decoding: $0, as: UTF8.self) + "\"" }.joined(separator: ", ")
         let scope = ranges.isEmpty ? "block" : "selected block"
@@ -182,7 +183,7 @@ public enum Projection {
             throw JACError(.usage, "csv and values output need the fields to show")
         }
         try start(sink, options)
-        let wanted = options.keys.map { Set($0) }
+        let wanted = spec(options).fields
         var seen = Set<[UInt8]>()
         var plan: [(block: Int, records: Range<Int>)] = []
         var first = 0
@@ -238,7 +239,7 @@ public enum Projection {
         try start(sink, options)
         // As in `Unpack.run`: the whole blocks of a stream cut short go out before the error.
         reader.requireAnnouncedIndex = false
-        let wanted = options.keys.map { Set($0) }
+        let wanted = spec(options).fields
         var seen = Set<[UInt8]>()
         var number = 0
         var first = 0

@@ -15,8 +15,9 @@ struct CatCommand: ParsableCommand {
         apart; csv (with a header line; null and absent both empty) and values (JSON values \
         separated by tabs, absent empty) are plainer. Without --field whole records are printed. \
         In a --field list, a comma separates names, \\, is a comma inside a name and \\\\ a \
-        backslash; nothing else is special (dots and brackets are part of the name), n commas \
-        make n + 1 names, and --field '' is the empty name. \
+        backslash, n commas make n + 1 names, and --field '' is the empty name. A name is also a \
+        path into stored objects and arrays: geo.country, items[0].sku, geo["a.b"] (a key as a \
+        JSON string); in a block that has a field of the whole name, that field wins. \
         From a file, blocks are located with the index footer (or a header scan) and only the \
         requested fields' segments are decompressed; whole blocks are still read to check their \
         CRCs unless --no-crc is given. RANGE is N, A-B (inclusive), A- or -B, counting from 0 \

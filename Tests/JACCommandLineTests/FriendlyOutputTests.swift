@@ -111,4 +111,36 @@ struct FriendlyOutputTests {
         let csv = try w.shell("jac cat --format csv --raw -F s in.jac")
         #expect(csv.status == 2 && csv.stderr.contains("--raw goes with --format values"), "\(csv.stderr)")
     }
+
+    /// `-F` paths select inside stored objects and arrays; a block's top-level field of the
+    /// whole name wins over the path (block 1 here), and a malformed path is only a name.
+    @Test func pathsSelectInsideStoredValues() throws {
+        let w = try Workspace()
+        try w.write("in.ndjson", """
+            {"id":0,"geo":{"country":"FR","a.b":{"c":5}},"items":[{"sku":"x1"},{"sku":"x2"}]}
+            {"id":1,"geo":{"country":"D\\"E","city":null},"items":[]}
+            {"id":2,"geo":"flat","items":[{"sku":"y\\u00e9"}]}
+            {"id":3,"geo.country":"literal","geo":{"country":"IT"}}
+
+            """)
+        #expect(try w.shell("jac pack --block-records 3 in.ndjson -o in.jac").status == 0)
+        let want = """
+            {"geo.country":"FR","items[0].sku":"x1","items[1]":{"sku":"x2"},"geo[\\"a.b\\"].c":5}
+            {"geo.country":"D\\"E"}
+            {"items[0].sku":"y\u{E9}"}
+            {"geo.country":"literal"}
+
+            """
+        for input in ["in.jac", "- < in.jac", "--no-crc -j2 in.jac"] {
+            let r = try w.shell(#"jac cat -F 'geo.country,items[0].sku,items[1],geo["a.b"].c' "# + input)
+            #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+            #expect(String(decoding: r.stdout, as: UTF8.self) == want, "\(input)")
+        }
+        let raw = try w.shell("jac cat -r -F 'geo.country,items[0].sku' in.jac")
+        #expect(String(decoding: raw.stdout, as: UTF8.self) == "FR\tx1\nD\"E\t\n\ty\u{E9}\nliteral\t\n")
+        let csv = try w.shell("jac cat --format csv -F 'geo.country,geo.city' --records 0-1 in.jac")
+        #expect(String(decoding: csv.stdout, as: UTF8.self) == "geo.country,geo.city\nFR,\n\"D\"\"E\",\n")
+        let malformed = try w.shell("jac cat -F 'items[x]' in.jac")
+        #expect(malformed.stderr.contains("field \"items[x]\" is in no block"), "\(malformed.stderr)")
+    }
 }
