@@ -171,6 +171,15 @@ _jac-assemble() {
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
+        __jac-assemble_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __jac-assemble_add_completions -f
         return
         ;;
     esac

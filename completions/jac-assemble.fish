@@ -77,13 +77,14 @@ function __jac-assemble_custom_completion
 end
 
 complete -c 'jac-assemble' -f
+complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_positional "jac-assemble" -ge 1' -F
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" no-index' -l 'no-index' -d 'Write no index footer (readers then scan the blocks, and cannot tell an archive cut between blocks).'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" reference-header' -l 'reference-header' -d 'Write the file header as the reference implementation does (flag bit 5 clear: an archive cut short then reads as a shorter one), for its exact bytes.'
-complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
+complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rF
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings and no progress line.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" v verbose' -l 'verbose' -s 'v' -d 'Print what was done (sizes, ratio, time) on standard error.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" version' -l 'version' -d 'Show the version.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_positional "jac-assemble" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_positional "jac-assemble" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'jac-assemble' -n '__jac-assemble_should_offer_completions_for_flags_or_options "jac-assemble help" version' -l 'version' -d 'Show the version.'

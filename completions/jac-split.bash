@@ -180,6 +180,15 @@ _jac-split() {
         return
         ;;
     '-o'|'--output')
+        __jac-split_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __jac-split_add_completions -f
         return
         ;;
     esac

@@ -77,16 +77,17 @@ function __jac-split_custom_completion
 end
 
 complete -c 'jac-split' -f
+complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_positional "jac-split" -eq 1' -F
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" ndjson' -l 'ndjson' -d 'Read the input as a sequence of JSON objects (NDJSON, pretty-printed or concatenated).'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" json-array' -l 'json-array' -d 'Read the input as one JSON array of objects.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-records' -l 'block-records' -d 'Records per block (1 to 100000).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" block-bytes' -l 'block-bytes' -d 'Cut a block before its JSON text exceeds this many bytes (suffixes K, M, G; at most 256M).' -rfka ''
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" shards' -l 'shards' -d 'Print a plan of at most n shards instead: lines OFFSET<TAB>LENGTH of the input file, cut where jac pack with these options starts a block; packed one by one and merged by jac-assemble, they make the bytes of one jac pack.' -rfka ''
-complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
+complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rF
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings and no progress line.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" v verbose' -l 'verbose' -s 'v' -d 'Print what was done (sizes, ratio, time) on standard error.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" version' -l 'version' -d 'Show the version.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_positional "jac-split" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_positional "jac-split" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'jac-split' -n '__jac-split_should_offer_completions_for_flags_or_options "jac-split help" version' -l 'version' -d 'Show the version.'

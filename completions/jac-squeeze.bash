@@ -174,12 +174,14 @@ _jac-squeeze() {
         return
         ;;
     '--codec')
+        __jac-squeeze_add_completions -W 'zstd'$'\n''lz4'$'\n''none'
         return
         ;;
     '--max-dict-entries')
         return
         ;;
     '--duplicate-keys')
+        __jac-squeeze_add_completions -W 'error'$'\n''last'
         return
         ;;
     '-j'|'-T'|'--threads')
@@ -189,6 +191,15 @@ _jac-squeeze() {
         return
         ;;
     '-o'|'--output')
+        __jac-squeeze_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __jac-squeeze_add_completions -f
         return
         ;;
     esac

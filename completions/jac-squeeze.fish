@@ -77,18 +77,19 @@ function __jac-squeeze_custom_completion
 end
 
 complete -c 'jac-squeeze' -f
+complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_positional "jac-squeeze" -eq 1' -F
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" level zstd-level' -l 'level' -l 'zstd-level' -d 'Compression level (zstd 1-22, default 6; lz4 0-12).' -rfka ''
-complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" codec' -l 'codec' -d 'Segment codec: zstd, lz4 or none. lz4 is a jac extension (id 64) that other JAC v1 readers cannot read.' -rfka ''
+complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" codec' -l 'codec' -d 'Segment codec: zstd, lz4 or none. lz4 is a jac extension (id 64) that other JAC v1 readers cannot read.' -rfka 'zstd lz4 none'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" max-dict-entries' -l 'max-dict-entries' -d 'Largest dictionary per field and block (0 disables dictionaries; at most 4096).' -rfka ''
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" canonicalize-keys' -l 'canonicalize-keys' -d 'Order each block\'s fields by name instead of first appearance.'
-complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" duplicate-keys' -l 'duplicate-keys' -d 'A record repeating a key: \'error\' (default) or \'last\' (keep the last value, as the reference does).' -rfka ''
+complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" duplicate-keys' -l 'duplicate-keys' -d 'A record repeating a key: \'error\' (default) or \'last\' (keep the last value, as the reference does).' -rfka 'error last'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" T j threads' -s 'j' -s 'T' -l 'threads' -d 'Worker threads, at most (default, and 0: the CPUs available; fewer if memory is short). Output does not depend on it.' -rfka ''
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" memory-factor' -l 'memory-factor' -d 'Fraction of available memory the blocks in flight may use (default 0.75, or JAC_MEMORY_FACTOR).' -rfka ''
-complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rfka ''
+complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" o output' -s 'o' -l 'output' -d 'Write to this file instead of the default (\'-\' for standard output).' -rF
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings and no progress line.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" v verbose' -l 'verbose' -s 'v' -d 'Print what was done (sizes, ratio, time) on standard error.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" version' -l 'version' -d 'Show the version.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_positional "jac-squeeze" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_positional "jac-squeeze" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze help" version' -l 'version' -d 'Show the version.'

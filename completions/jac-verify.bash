@@ -171,6 +171,15 @@ _jac-verify() {
     # Offer option value completions
     case "${prev}" in
     '--against')
+        __jac-verify_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __jac-verify_add_completions -o plusdirs -fX '!*.@(jac)'
         return
         ;;
     esac

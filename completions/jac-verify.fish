@@ -77,11 +77,12 @@ function __jac-verify_custom_completion
 end
 
 complete -c 'jac-verify' -f
-complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" against' -l 'against' -d 'Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).' -rfka ''
+complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_positional "jac-verify" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jac\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" against' -l 'against' -d 'Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).' -rF
 complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" ndjson' -l 'ndjson' -d 'Read the input as a sequence of JSON objects (NDJSON, pretty-printed or concatenated).'
 complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" json-array' -l 'json-array' -d 'Read the input as one JSON array of objects.'
 complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'
 complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" version' -l 'version' -d 'Show the version.'
 complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_positional "jac-verify" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_positional "jac-verify" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'jac-verify' -n '__jac-verify_should_offer_completions_for_flags_or_options "jac-verify help" version' -l 'version' -d 'Show the version.'

@@ -203,12 +203,14 @@ _jac_pack() {
         return
         ;;
     '--codec')
+        __jac_add_completions -W 'zstd'$'\n''lz4'$'\n''none'
         return
         ;;
     '--max-dict-entries')
         return
         ;;
     '--duplicate-keys')
+        __jac_add_completions -W 'error'$'\n''last'
         return
         ;;
     '-j'|'-T'|'--threads')
@@ -218,6 +220,15 @@ _jac_pack() {
         return
         ;;
     '-o'|'--output')
+        __jac_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __jac_add_completions -f
         return
         ;;
     esac
@@ -233,12 +244,22 @@ _jac_unpack() {
     # Offer option value completions
     case "${prev}" in
     '--format')
+        __jac_add_completions -W 'ndjson'$'\n''json-array'$'\n''auto'
         return
         ;;
     '-j'|'--threads')
         return
         ;;
     '-o'|'--output')
+        __jac_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __jac_add_completions -o plusdirs -fX '!*.@(jac)'
         return
         ;;
     esac
@@ -246,7 +267,7 @@ _jac_unpack() {
 
 _jac_cat() {
     repeating_flags=()
-    non_repeating_flags=(--no-crc --force -f --quiet -q --verbose -v --version -h --help)
+    non_repeating_flags=(--raw -r --no-crc --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=(-F --field)
     non_repeating_options=(--format --blocks --records -j --threads -o --output)
     __jac_offer_flags_options 1
@@ -254,9 +275,11 @@ _jac_cat() {
     # Offer option value completions
     case "${prev}" in
     '-F'|'--field')
+        __jac_add_completions -W "$(__jac_custom_complete ---completion cat -- --field "${COMP_CWORD}" "$(__jac_cursor_index_in_current_word)")"
         return
         ;;
     '--format')
+        __jac_add_completions -W 'ndjson'$'\n''json-array'$'\n''csv'$'\n''values'
         return
         ;;
     '--blocks')
@@ -269,6 +292,15 @@ _jac_cat() {
         return
         ;;
     '-o'|'--output')
+        __jac_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __jac_add_completions -o plusdirs -fX '!*.@(jac)'
         return
         ;;
     esac
@@ -276,14 +308,23 @@ _jac_cat() {
 
 _jac_ls() {
     repeating_flags=()
-    non_repeating_flags=(--no-types --quiet -q --version -h --help)
+    non_repeating_flags=(--bytes -b --no-types --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--format)
-    __jac_offer_flags_options 1
+    __jac_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
+        __jac_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __jac_add_completions -o plusdirs -fX '!*.@(jac)'
         return
         ;;
     esac
@@ -299,6 +340,15 @@ _jac_verify() {
     # Offer option value completions
     case "${prev}" in
     '--against')
+        __jac_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __jac_add_completions -o plusdirs -fX '!*.@(jac)'
         return
         ;;
     esac

@@ -1,9 +1,10 @@
+import JACCodec
 import JACCompression
 import JACSystem
 import JACWire
 
 /// `jac ls`: what an archive holds, block by block and field by field, from the block headers
-/// (and, for the value kinds, the presence and tag bits of each segment).
+/// (and, for the value kinds and the NDJSON size, the decoded blocks).
 /// Sources/JACCommands/ListingOutput.swift prints it as a table or as JSON.
 public struct ArchiveListing: Sendable {
     public struct Block: Sendable {
@@ -53,6 +54,8 @@ public struct ArchiveListing: Sendable {
     public var indexProblem: String?
     /// Whether value kinds were read (they need each segment decompressed).
     public var readKinds = true
+    /// The records' size as NDJSON (what `jac unpack` writes), when the blocks were decoded.
+    public var ndjsonBytes: Int?
 
     public var records: Int { blocks.reduce(0) { $0 + $1.records } }
     public var compressed: Int { fields.reduce(0) { $0 + $1.compressed } }
@@ -67,27 +70,25 @@ public struct ArchiveListing: Sendable {
     }
 
     /// Lists the archive at `path` (a file: index or header scan; "-" or a pipe: a stream).
-    /// With `kinds`, every segment is decompressed to count its value kinds.
+    /// With `kinds`, every block is decoded: the value kinds are counted and the records
+    /// rendered as `jac unpack` writes them, to count their NDJSON bytes (in pieces of at most
+    /// about 1 MiB, not kept); without, only the block headers are read.
     public static func read(path: String, kinds: Bool = true) throws(JACError) -> ArchiveListing {
-        let decompressor = SegmentDecompressor()
         if let file = try IndexedArchive.open(path: path) {
             var listing = ArchiveListing(name: path, header: file.header)
             listing.readKinds = kinds
+            listing.ndjsonBytes = kinds ? 0 : nil
             listing.archiveBytes = file.size
             listing.headerBytes = file.headerLength
             listing.indexed = file.indexed
             listing.indexProblem = file.indexProblem
+            let decoder = BlockDecoder(segmentLimit: file.segmentLimit)
             for i in file.blocks.indices {
-                let (header, areaStart) = try file.blockHeader(i)
-                try JACError.locating("block \(i) at offset \(file.blocks[i].offset)") { () throws(JACError) in
-                    try listing.add(number: i, offset: file.blocks[i].offset, size: file.blocks[i].size, header: header) {
-                        (e) throws(JACError) -> [UInt8]? in
-                        guard kinds else { return nil }
-                        let segment = try file.segment(block: i, areaStart: areaStart, entry: e)
-                        return try segment.withBytes { (p) throws(JACError) in
-                            try decompressor.decompress(p, compressor: e.compressor, expectedLength: e.uncompressedLength)
-                        }
-                    }
+                if kinds {
+                    try listing.add(try file.block(i), decoder)
+                } else {
+                    let (header, _) = try file.blockHeader(i)
+                    listing.add(number: i, offset: file.blocks[i].offset, size: file.blocks[i].size, header: header, columns: nil)
                 }
             }
             return listing
@@ -96,19 +97,16 @@ public struct ArchiveListing: Sendable {
         let decoder = BlockDecoder(segmentLimit: reader.segmentLimit)
         var listing = ArchiveListing(name: reader.source.name, header: reader.header)
         listing.readKinds = kinds
+        listing.ndjsonBytes = kinds ? 0 : nil
         listing.headerBytes = reader.headerLength
         while let block = try reader.next() {
-            try JACError.locating("block \(block.number) at offset \(block.offset)") { () throws(JACError) in
-                let (header, areaStart) = try decoder.open(block)
-                try listing.add(number: block.number, offset: block.offset, size: block.bytes.count, header: header) {
-                    (e) throws(JACError) -> [UInt8]? in
-                    guard kinds else { return nil }
-                    return try block.bytes.withBytes { (p) throws(JACError) in
-                        let start = areaStart + e.segmentOffset
-                        return try decompressor.decompress(UnsafeRawBufferPointer(rebasing: p[start ..< start + e.compressedLength]),
-                                                           compressor: e.compressor, expectedLength: e.uncompressedLength)
-                    }
+            if kinds {
+                try listing.add(block, decoder)
+            } else {
+                let (header, _) = try JACError.locating("block \(block.number) at offset \(block.offset)") { () throws(JACError) in
+                    try decoder.open(block)
                 }
+                listing.add(number: block.number, offset: block.offset, size: block.bytes.count, header: header, columns: nil)
             }
         }
         listing.archiveBytes = reader.source.offset
@@ -117,10 +115,24 @@ public struct ArchiveListing: Sendable {
         return listing
     }
 
-    private mutating func add(number: Int, offset: Int, size: Int, header: BlockHeader,
-                              payload: (FieldDirectoryEntry) throws(JACError) -> [UInt8]?) throws(JACError) {
+    /// A whole block decoded: its fields with their value kinds, and its records' NDJSON size.
+    private mutating func add(_ block: ArchiveBlock, _ decoder: BlockDecoder) throws(JACError) {
+        let (header, columns) = try decoder.decode(block)
+        add(number: block.number, offset: block.offset, size: block.bytes.count, header: header, columns: columns)
+        var writer = RecordWriter(columns: columns)
+        var first = true
+        var text: [UInt8] = []
+        while writer.record < header.recordCount {
+            _ = writer.write(upTo: header.recordCount, layout: .ndjson, first: &first, budget: 1 << 20, to: &text)
+            ndjsonBytes? += text.count
+            text.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// One block's header (and, when decoded, its columns, in directory order) into the totals.
+    private mutating func add(number: Int, offset: Int, size: Int, header: BlockHeader, columns: [FieldColumn]?) {
         blocks.append(Block(number: number, offset: offset, size: size, records: header.recordCount, fields: header.fields.count))
-        for e in header.fields {
+        for (j, e) in header.fields.enumerated() {
             let i: Int
             if let known = fieldIndex[e.name] {
                 i = known
@@ -135,14 +147,10 @@ public struct ArchiveListing: Sendable {
             if e.usesDelta { fields[i].deltaBlocks += 1 }
             fields[i].compressed += e.compressedLength
             fields[i].uncompressed += e.uncompressedLength
-            if let bytes = try JACError.locating("field \"\(e.nameString)\"", { () throws(JACError) in try payload(e) }) {
-                guard e.presenceBytes + e.tagBytes <= bytes.count, e.tagBytes == BitPacking.byteCount(bits: 3 * e.valueCountPresent) else {
-                    throw JACError(.corruptBlock, "field \"\(e.nameString)\": segment is shorter than its presence and tag bytes")
-                }
-                bytes.withUnsafeBytes { p in
-                    let tags = UnsafeRawBufferPointer(rebasing: p[e.presenceBytes ..< e.presenceBytes + e.tagBytes])
-                    for (t, n) in BitPacking.tagCounts(tags, count: e.valueCountPresent).enumerated() { fields[i].kinds[t] += n }
-                }
+            // FieldColumn checked the presence and tag byte counts against the entry.
+            columns?[j].payload.withUnsafeBytes { p in
+                let tags = UnsafeRawBufferPointer(rebasing: p[e.presenceBytes ..< e.presenceBytes + e.tagBytes])
+                for (t, n) in BitPacking.tagCounts(tags, count: e.valueCountPresent).enumerated() { fields[i].kinds[t] += n }
             }
         }
     }

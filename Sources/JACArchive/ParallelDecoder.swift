@@ -1,4 +1,5 @@
 import JACCodec
+import JACJSON
 import JACSystem
 import JACWire
 
@@ -12,11 +13,22 @@ public struct RenderSpec: Sendable {
     public var style: Style
     /// Keys to output, in this order (a projection); nil means every field of each block, in
     /// directory order (a full decode).
-    public var keys: [[UInt8]]?
+    public var keys: [[UInt8]]? {
+        didSet { paths = keys?.map(JSONPath.init) ?? [] }
+    }
+    /// Per key, its path (`a.b`, `a[0]`), used in a block that has no field of the key's whole
+    /// name but one of the path's head.
+    public private(set) var paths: [JSONPath?] = []
 
     public init(style: Style, keys: [[UInt8]]? = nil) {
         self.style = style
         self.keys = keys
+        paths = keys?.map(JSONPath.init) ?? []
+    }
+
+    /// The fields a block may need: the keys, and the heads of their paths.
+    public var fields: Set<[UInt8]>? {
+        keys.map { Set($0 + paths.compactMap { $0?.head }) }
     }
 }
 
@@ -113,9 +125,11 @@ public final class ParallelDecoder: @unchecked Sendable {
         var sources: [[UInt8]] = []
         var ranges: [Range<Int>] = []
         var columns: [FieldColumn?] = []
-        /// Output key i is rendered from `columns[plan[i]]` (nil: the block lacks it).
+        /// Output key i is rendered from `columns[plan[i]]` (nil: the block lacks it), through
+        /// `paths[i]` when the block has only the head of the key's path.
         var keys: [[UInt8]] = []
         var plan: [Int?] = []
+        var paths: [JSONPath?]?
         var chunkStarts: [Int] = []
         var positions: [[RecordWriter.Position]] = []
         var errors: [JACError?] = []
@@ -151,7 +165,7 @@ public final class ParallelDecoder: @unchecked Sendable {
                 () throws(JACError) in try decoder.open(block)
             }
             header = h
-            let wanted = spec.keys.map { Set($0) }
+            let wanted = spec.fields
             for e in h.fields where wanted?.contains(e.name) ?? true {
                 job.entries.append(e)
                 job.sources.append(block.bytes)
@@ -172,6 +186,15 @@ public final class ParallelDecoder: @unchecked Sendable {
         if let keys = spec.keys {
             job.keys = keys
             job.plan = keys.map { k in job.entries.firstIndex { $0.name == k } }
+            if spec.paths.contains(where: { $0 != nil }) {
+                var paths: [JSONPath?] = Array(repeating: nil, count: keys.count)
+                for (i, path) in spec.paths.enumerated() where job.plan[i] == nil {
+                    guard let path, let head = job.entries.firstIndex(where: { $0.name == path.head }) else { continue }
+                    job.plan[i] = head
+                    paths[i] = path
+                }
+                job.paths = paths
+            }
         } else {
             job.keys = job.entries.map(\.name)
             job.plan = job.entries.indices.map { $0 }
@@ -219,7 +242,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func makeWriter(_ job: Job) -> RecordWriter {
-        RecordWriter(keys: job.keys, columns: job.plan.map { $0.flatMap { job.columns[$0] } })
+        RecordWriter(keys: job.keys, columns: job.plan.map { $0.flatMap { job.columns[$0] } }, paths: job.paths)
     }
 
     /// Appends one piece of records, up to `end`, to `out`; the writer goes on where it stopped.

@@ -1,4 +1,5 @@
 import JACCodec
+import JACJSON
 import JACSystem
 import JACWire
 
@@ -114,6 +115,55 @@ public enum Projection {
         }
     }
 
+    /// One rendered piece out: to the sink, into the totals, to the progress line.
+    private static func emit(_ text: [UInt8], records: Int, to sink: ByteSink, _ summary: inout Summary,
+                             _ progress: ((Summary) -> Void)?) throws(JACError) {
+        try sink.write(text)
+        summary.records += records
+        summary.bytesOut += text.count
+        progress?(summary)
+    }
+
+    /// Adds the sizes of what gets decoded from a block, from its header (checked again by the
+    /// decoder), and notes which requested fields it holds.
+    private static func account(_ block: ArchiveBlock, _ wanted: Set<[UInt8]>?, _ summary: inout Summary,
+                                _ seen: inout Set<[UInt8]>) {
+        guard let (h, _) = try? block.bytes.withBytes({ (p) throws(JACError) in try BlockHeader.decode(p) }) else { return }
+        account(h, wanted, &summary, &seen)
+    }
+
+    private static func account(_ header: BlockHeader, _ wanted: Set<[UInt8]>?, _ summary: inout Summary,
+                                _ seen: inout Set<[UInt8]>) {
+        for e in header.fields where wanted?.contains(e.name) ?? true {
+            summary.segmentBytes += e.compressedLength
+            summary.bytesDecompressed += e.uncompressedLength
+            if wanted != nil { seen.insert(e.name) }
+        }
+    }
+
+    /// One warning when a --blocks/--records range selects nothing (`holds`: what the archive
+    /// holds, when known), else one naming the requested fields that no selected block holds.
+    private static func warnUnmatched(_ options: Options, name: String, holds: String?, summary: Summary,
+                                      seen: Set<[UInt8]>, warn: (String) -> Void) {
+        let ranges = [options.selection.blocks.map { "--blocks \(inclusive($0))" },
+                      options.selection.records.map { "--records \(inclusive($0))" }].compactMap { $0 }
+        if summary.blocks == 0, !ranges.isEmpty {
+            warn("\(name): \(ranges.joined(separator: " with ")) selects nothing" + (holds.map { " (the archive holds \($0))" } ?? ""))
+            return
+        }
+        guard let keys = options.keys else { return }
+        let missing = unique(keys).filter { !seen.contains($0) && !(JSONPath($0).map { seen.contains($0.head) } ?? false) }
+        guard !missing.isEmpty else { return }
+        let names = missing.map { "\"" + String(decoding: $0, as: UTF8.self) + "\"" }.joined(separator: ", ")
+        let scope = ranges.isEmpty ? "block" : "selected block"
+        warn("\(name): \(missing.count == 1 ? "field" : "fields") \(names) \(missing.count == 1 ? "is" : "are") in no \(scope)")
+    }
+
+    /// A half-open range as the command line writes it (inclusive; "A-" when open-ended).
+    private static func inclusive(_ r: Range<Int>) -> String {
+        r.upperBound >= Int.max - 1 ? "\(r.lowerBound)-" : r.count == 1 ? "\(r.lowerBound)" : "\(r.lowerBound)-\(r.upperBound - 1)"
+    }
+
     private static func end(_ sink: ByteSink, _ options: Options) throws(JACError) {
         if case .records(.jsonArray) = options.style { try sink.write(Array("]\n".utf8)) }
         try sink.flush()
@@ -133,7 +183,8 @@ public enum Projection {
             throw JACError(.usage, "csv and values output need the fields to show")
         }
         try start(sink, options)
-        let wanted = options.keys.map { Set($0) }
+        let wanted = spec(options).fields
+        var seen = Set<[UInt8]>()
         var plan: [(block: Int, records: Range<Int>)] = []
         var first = 0
         for (i, e) in file.blocks.enumerated() {
@@ -151,17 +202,12 @@ public enum Projection {
             if wanted == nil || options.verifyChecksums {
                 let block = try file.block(i)
                 summary.bytesRead += block.bytes.count
-                // Sizes of what gets decoded, from the header (checked again by the decoder).
-                if let (h, _) = try? block.bytes.withBytes({ (p) throws(JACError) in try BlockHeader.decode(p) }) {
-                    for e in h.fields where wanted?.contains(e.name) ?? true {
-                        summary.segmentBytes += e.compressedLength
-                        summary.bytesDecompressed += e.uncompressedLength
-                    }
-                }
+                account(block, wanted, &summary, &seen)
                 return DecodeInput(block: block, records: records)
             }
             let (header, areaStart) = try file.blockHeader(i)
             summary.bytesRead += areaStart
+            account(header, wanted, &summary, &seen)
             var entries: [FieldDirectoryEntry] = []
             var segments: [[UInt8]] = []
             var taken = Set<[UInt8]>()
@@ -171,18 +217,15 @@ public enum Projection {
                     try file.segment(block: i, areaStart: areaStart, entry: e)
                 })
                 summary.bytesRead += e.compressedLength
-                summary.segmentBytes += e.compressedLength
-                summary.bytesDecompressed += e.uncompressedLength
             }
             return DecodeInput(number: i, offset: file.blocks[i].offset, header: header, entries: entries,
                                segments: segments, records: records)
         }, write: { (text, records) throws(JACError) in
-            try sink.write(text)
-            summary.records += records
-            summary.bytesOut += text.count
-            progress?(summary)
+            try emit(text, records: records, to: sink, &summary, progress)
         })
         try end(sink, options)
+        let total = file.blocks.reduce(0) { $0 + $1.recordCount }
+        warnUnmatched(options, name: file.path, holds: "\(file.blocks.count) blocks, \(total) records", summary: summary, seen: seen, warn: warn)
         return summary
     }
 
@@ -196,6 +239,8 @@ public enum Projection {
         try start(sink, options)
         // As in `Unpack.run`: the whole blocks of a stream cut short go out before the error.
         reader.requireAnnouncedIndex = false
+        let wanted = spec(options).fields
+        var seen = Set<[UInt8]>()
         var number = 0
         var first = 0
         var stoppedEarly = false
@@ -215,20 +260,11 @@ public enum Projection {
                 }
                 guard let records = options.selection.records(ofBlock: number, first: first, count: count) else { continue }
                 summary.blocks += 1
-                if let (h, _) = try? block.bytes.withBytes({ (p) throws(JACError) in try BlockHeader.decode(p) }) {
-                    let wanted = options.keys.map { Set($0) }
-                    for e in h.fields where wanted?.contains(e.name) ?? true {
-                        summary.segmentBytes += e.compressedLength
-                        summary.bytesDecompressed += e.uncompressedLength
-                    }
-                }
+                account(block, wanted, &summary, &seen)
                 return DecodeInput(block: block, records: records)
             }
         }, write: { (text, records) throws(JACError) in
-            try sink.write(text)
-            summary.records += records
-            summary.bytesOut += text.count
-            progress?(summary)
+            try emit(text, records: records, to: sink, &summary, progress)
         })
         try end(sink, options)
         try reader.checkAnnouncedIndex()
@@ -238,6 +274,8 @@ public enum Projection {
         if !stoppedEarly, let problem = reader.indexProblem, problem != "no index footer" {
             warn("\(reader.source.name): \(problem); all \(number) blocks were read in order")
         }
+        warnUnmatched(options, name: reader.source.name, holds: stoppedEarly ? nil : "\(number) blocks, \(first) records",
+                      summary: summary, seen: seen, warn: warn)
         return summary
     }
 }

@@ -16,6 +16,9 @@ public enum RowFormat: Sendable {
     case csv
     /// The JSON values separated by tabs; an absent key gives an empty field.
     case values
+    /// As `values`, but strings as their bytes, without quotes or escapes (`jq -r`): a string
+    /// holding a tab or a line break is printed as it is.
+    case rawValues
 }
 
 /// Rebuilds records from decoded columns (doc/format.md §9.3 step 8) as JSON text. Keys come in
@@ -38,6 +41,14 @@ public struct RecordWriter {
     /// Where rendering stopped inside record `nextRecord` when a piece's budget ran out: the
     /// next column and whether the record shows a value yet; nil between records.
     private var openRecord: (column: Int, empty: Bool)?
+    /// Per key, the path into its column's objects or arrays (`jac cat -F a.b`), when it has one.
+    /// Such a key's view is in `pathViews`, its `views` entry nil: the loops then look at paths
+    /// only where a value is absent, and only when `hasPaths`.
+    private let paths: [JSONPath?]
+    private var pathViews: [View?]
+    private let hasPaths: Bool
+    /// A path key's whole value, before the part the path selects is taken from it.
+    private var whole: [UInt8] = []
 
     private struct View {
         var payload: UnsafeRawBufferPointer
@@ -121,11 +132,16 @@ public struct RecordWriter {
         self.init(keys: columns.map(\.entry.name), columns: columns)
     }
 
-    /// A projection: `keys[i]` is rendered from `columns[i]`, nil when the block lacks that key.
-    public init(keys: [[UInt8]], columns: [FieldColumn?]) {
+    /// A projection: `keys[i]` is rendered from `columns[i]`, nil when the block lacks that key,
+    /// or, with `paths[i]`, the part of each of its values the path selects.
+    public init(keys: [[UInt8]], columns: [FieldColumn?], paths: [JSONPath?]? = nil) {
         precondition(keys.count == columns.count)
+        self.paths = paths ?? Array(repeating: nil, count: keys.count)
+        hasPaths = self.paths.contains { $0 != nil }
         self.columns = columns
         views = columns.map { $0.map(View.init) }
+        pathViews = Array(repeating: nil, count: columns.count)
+        for i in self.paths.indices where self.paths[i] != nil { (pathViews[i], views[i]) = (views[i], nil) }
         keyNames = keys
         self.keys = keys.map { name in
             var key: [UInt8] = []
@@ -141,14 +157,16 @@ public struct RecordWriter {
     /// already written before, for array commas. Returns how many records it finished.
     public mutating func write(upTo end: Int, layout: RecordLayout, first: inout Bool, budget: Int = .max,
                                to out: inout [UInt8]) -> Int {
-        render(upTo: end, .object(layout), first: &first, budget: budget, to: &out)
+        hasPaths ? render(upTo: end, .object(layout), paths: true, first: &first, budget: budget, to: &out)
+            : render(upTo: end, .object(layout), paths: false, first: &first, budget: budget, to: &out)
     }
 
     /// Appends one line per record up to record `end`: CSV cells or tab-separated JSON values,
     /// in key order, stopping like `write(upTo:)`.
     public mutating func writeRows(upTo end: Int, format: RowFormat, budget: Int = .max, to out: inout [UInt8]) -> Int {
         var first = true
-        return render(upTo: end, .row(format), first: &first, budget: budget, to: &out)
+        return hasPaths ? render(upTo: end, .row(format), paths: true, first: &first, budget: budget, to: &out)
+            : render(upTo: end, .row(format), paths: false, first: &first, budget: budget, to: &out)
     }
 
     /// Appends the next value of the record the writer stands in as a one-field object
@@ -185,9 +203,10 @@ public struct RecordWriter {
     /// 6 x 16 MiB + 2 as JSON text if all control characters, nested text at most 16 MiB, a
     /// decimal 65,536 digits. Output therefore goes out in pieces bounded in bytes however
     /// large a record is (dictionary references can make one far larger than its block).
-    /// Inlined into each caller, so the per-value switch on the shape folds away.
+    /// Inlined into each caller, so the per-value switch on the shape folds away, and so does
+    /// the look at `paths` (`withPaths`) for writers without any.
     @inline(__always)
-    private mutating func render(upTo end: Int, _ shape: Shape, first: inout Bool, budget: Int,
+    private mutating func render(upTo end: Int, _ shape: Shape, paths withPaths: Bool, first: inout Bool, budget: Int,
                                  to out: inout [UInt8]) -> Int {
         var finished = 0
         var cell: [UInt8] = []
@@ -210,16 +229,39 @@ public struct RecordWriter {
                 c += 1
                 switch shape {
                 case .object:
-                    guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
+                    guard let view = views[column], BitPacking.bit(view.payload, r) else {
+                        guard withPaths, let part = selectPart(column: column, record: r) else { continue }
+                        if !empty { out.append(UInt8(ascii: ",")) }
+                        empty = false
+                        out.append(contentsOf: keys[column])
+                        out.append(contentsOf: whole[part])
+                        if out.count >= budget && c < views.count {
+                            openRecord = (c, empty)
+                            return finished
+                        }
+                        continue
+                    }
                     if !empty { out.append(UInt8(ascii: ",")) }
                     empty = false
                     out.append(contentsOf: keys[column])
                     appendValue(column: column, view, raw: false, to: &out)
                 case .row(let format):
                     if column > 0 { out.append(format == .csv ? UInt8(ascii: ",") : 0x09) }
-                    guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
+                    guard let view = views[column], BitPacking.bit(view.payload, r) else {
+                        guard withPaths, let part = selectPart(column: column, record: r) else { continue }
+                        appendPart(part, format, to: &out, cell: &cell)
+                        if out.count >= budget && c < views.count {
+                            openRecord = (c, empty)
+                            return finished
+                        }
+                        continue
+                    }
                     if format == .values {
                         appendValue(column: column, view, raw: false, to: &out)
+                    } else if format == .rawValues {
+                        // Raw strings, but null stays "null", apart from an absent key.
+                        if BitPacking.tag(view.tags, cursors[column].tag) == TypeTag.null.rawValue { out.append(contentsOf: "null".utf8) }
+                        appendValue(column: column, view, raw: true, to: &out)
                     } else {
                         cell.removeAll(keepingCapacity: true)
                         appendValue(column: column, view, raw: true, to: &cell)
@@ -243,6 +285,40 @@ public struct RecordWriter {
             if out.count >= budget { break }
         }
         return finished
+    }
+
+    /// For a path key whose column has a value in record `r`: takes that value into `whole` and
+    /// returns the range of the part its path selects, nil when there is none (the key is then
+    /// absent, as it is for a key without a path).
+    private mutating func selectPart(column: Int, record r: Int) -> Range<Int>? {
+        guard let path = paths[column], let view = pathViews[column], BitPacking.bit(view.payload, r) else { return nil }
+        var text = whole
+        whole = []
+        text.removeAll(keepingCapacity: true)
+        appendValue(column: column, view, raw: false, to: &text)
+        whole = text
+        return whole.withUnsafeBytes { path.find(in: $0) }
+    }
+
+    /// A selected part as a row's cell: JSON text, or for raw values and CSV a string's bytes
+    /// (and for CSV null as nothing), as `appendValue` writes whole values.
+    private func appendPart(_ part: Range<Int>, _ format: RowFormat, to out: inout [UInt8], cell: inout [UInt8]) {
+        let text = whole[part]
+        let isString = text.first == UInt8(ascii: "\"")
+        switch format {
+        case .values:
+            out.append(contentsOf: text)
+        case .rawValues:
+            if isString { whole.withUnsafeBytes { JSONPath.appendUnescaped(UnsafeRawBufferPointer(rebasing: $0[part]), to: &out) } } else { out.append(contentsOf: text) }
+        case .csv:
+            cell.removeAll(keepingCapacity: true)
+            if isString {
+                whole.withUnsafeBytes { JSONPath.appendUnescaped(UnsafeRawBufferPointer(rebasing: $0[part]), to: &cell) }
+            } else if !text.elementsEqual("null".utf8) {
+                cell.append(contentsOf: text)
+            }
+            RecordWriter.appendCSVCell(cell, to: &out)
+        }
     }
 
     /// The CSV header line for `keys`.

@@ -15,22 +15,27 @@ struct CatCommand: ParsableCommand {
         apart; csv (with a header line; null and absent both empty) and values (JSON values \
         separated by tabs, absent empty) are plainer. Without --field whole records are printed. \
         In a --field list, a comma separates names, \\, is a comma inside a name and \\\\ a \
-        backslash; nothing else is special (dots and brackets are part of the name), n commas \
-        make n + 1 names, and --field '' is the empty name. \
+        backslash, n commas make n + 1 names, and --field '' is the empty name. A name is also a \
+        path into stored objects and arrays: geo.country, items[0].sku, geo["a.b"] (a key as a \
+        JSON string); in a block that has a field of the whole name, that field wins. \
         From a file, blocks are located with the index footer (or a header scan) and only the \
         requested fields' segments are decompressed; whole blocks are still read to check their \
         CRCs unless --no-crc is given. RANGE is N, A-B (inclusive), A- or -B, counting from 0 \
         (block numbers as `jac ls` shows them).
         """))
 
-    @Argument(help: "Archive file, or '-' for standard input.")
+    @Argument(help: "Archive file, or '-' for standard input.", completion: .file(extensions: ["jac"]))
     var input = "-"
 
-    @Option(name: [.customShort("F"), .long], help: "Fields to print, comma-separated (repeatable); in a name write \\, for a comma and \\\\ for a backslash.")
+    @Option(name: [.customShort("F"), .long], help: "Fields to print, comma-separated (repeatable); in a name write \\, for a comma and \\\\ for a backslash.",
+            completion: .custom { words, _, prefix in FieldCompletion.offers(words: words, prefix: prefix) })
     var field: [String] = []
 
     @Option(name: .long, help: "Output: ndjson, json-array, csv or values.")
-    var format = "ndjson"
+    var format: CatFormat?
+
+    @Flag(name: .shortAndLong, help: "With --format values (implied): strings without quotes or escapes, as jq -r prints them.")
+    var raw = false
 
     @Option(name: .long, help: "Only these blocks (RANGE).")
     var blocks: String?
@@ -55,15 +60,16 @@ struct CatCommand: ParsableCommand {
             for f in field { keys += try usage { () throws(JACError) in try FieldList.names(f) } }
             options.keys = keys
         }
+        let format = format ?? (raw ? .values : .ndjson)
+        if raw && format != .values { throw ValidationError("--raw goes with --format values") }
         switch format {
-        case "ndjson": options.style = .records(.ndjson)
-        case "json-array": options.style = .records(.jsonArray)
-        case "csv": options.style = .rows(.csv)
-        case "values": options.style = .rows(.values)
-        default: throw ValidationError("--format must be ndjson, json-array, csv or values")
+        case .ndjson: options.style = .records(.ndjson)
+        case .jsonArray: options.style = .records(.jsonArray)
+        case .csv: options.style = .rows(.csv)
+        case .values: options.style = .rows(raw ? .rawValues : .values)
         }
         if options.keys == nil, case .rows = options.style {
-            throw ValidationError("--format \(format) needs --field")
+            throw ValidationError("--format \(format.rawValue) needs --field")
         }
         options.selection.blocks = try blocks.map { try parseRange($0, what: "--blocks") }
         options.selection.records = try records.map { try parseRange($0, what: "--records") }
@@ -77,7 +83,7 @@ struct CatCommand: ParsableCommand {
         job.options = options
         job.quiet = output.quiet
         job.verbose = output.verbose
-        try Diagnostics.run { () throws(JACError) in
+        try Diagnostics.run(naming: input) { () throws(JACError) in
             try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
         }
     }

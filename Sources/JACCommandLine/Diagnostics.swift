@@ -48,12 +48,13 @@ public enum Diagnostics {
         if worst != .success { throw worst }
     }
 
-    /// Runs a command body, turning a `JACError` into its one-line message and exit status.
-    public static func run(_ body: () throws(JACError) -> Void) throws {
+    /// Runs a command body, turning a `JACError` into its one-line message and exit status;
+    /// with `input`, a message about bad data names that file (`JACError.naming(file:)`).
+    public static func run(naming input: String? = nil, _ body: () throws(JACError) -> Void) throws {
         do {
             try body()
         } catch {
-            self.error(error.message)
+            self.error(input.map { error.naming(file: ByteSource.displayName(of: $0)).message } ?? error.message)
             throw exitCode(for: error)
         }
     }

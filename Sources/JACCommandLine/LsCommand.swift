@@ -6,20 +6,27 @@ import JACSystem
 struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
-        abstract: "List an archive's blocks and fields: sizes, value types, encodings, ratio.",
+        abstract: "List archives: blocks and fields, sizes, value types, encodings, ratio.",
         discussion: ExitStatus.discussion("""
-        Uses the index footer when it is valid; otherwise finds the blocks by scanning their \
-        headers, and says so. Value types need each segment decompressed (its presence and tag \
-        bits are read); --no-types lists from the headers alone.
+        One archive: a summary row (blocks, records, fields, archive and NDJSON sizes, their \
+        ratio as jac pack -v prints it, whether an index footer was used), then its blocks and \
+        its fields. Several archives: one summary row each and a total line, as zstd -l. Sizes \
+        are in binary units (KiB, MiB) unless --bytes is given. Uses the index footer when it is \
+        valid; otherwise finds the blocks by scanning their headers, and says so. Value types \
+        and the NDJSON size need every block decoded; --no-types lists from the headers alone. \
+        --format json writes one JSON object per archive, one per line.
         """))
 
-    @Argument(help: "Archive file, or '-' for standard input.")
-    var input = "-"
+    @Argument(help: "Archive files, or '-' for standard input (default '-').", completion: .file(extensions: ["jac"]))
+    var inputs: [String] = []
 
     @Option(name: .long, help: "Output: table or json.")
-    var format = "table"
+    var format = ListFormat.table
 
-    @Flag(name: .long, help: "Do not read segments: no value types, headers only (fast).")
+    @Flag(name: .shortAndLong, help: "Sizes in exact bytes instead of KiB, MiB, GiB.")
+    var bytes = false
+
+    @Flag(name: .long, help: "Do not decode blocks: no value types and no NDJSON size, headers only (fast).")
     var noTypes = false
 
     @Flag(name: .shortAndLong, help: "Print no warnings.")
@@ -27,11 +34,12 @@ struct LsCommand: ParsableCommand {
 
     func run() throws {
         Diagnostics.quiet = quiet
-        try TerminalInput.refuse([input], reading: "an archive")
-        guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
+        let paths = inputs.isEmpty ? ["-"] : inputs
+        try TerminalInput.refuse(paths, reading: "an archive")
+        guard paths.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input ('-') can be listed once") }
         BrokenPipe.endQuietly()
         try Diagnostics.run { () throws(JACError) in
-            try ArchiveListing.run(path: input, json: format == "json", kinds: !noTypes,
+            try ArchiveListing.run(paths: paths, json: format == .json, kinds: !noTypes, exactBytes: bytes,
                                    sink: ByteSink(fd: 1, name: "<stdout>"), warn: Diagnostics.warning)
         }
     }

@@ -64,7 +64,7 @@ struct CompressionOptions: ParsableArguments {
     var level: Int?
 
     @Option(name: .long, help: "Segment codec: zstd, lz4 or none. lz4 is a jac extension (id 64) that other JAC v1 readers cannot read.")
-    var codec = "zstd"
+    var codec = CodecName.zstd
 
     @Option(name: .long, help: "Largest dictionary per field and block (0 disables dictionaries; at most 4096).")
     var maxDictEntries = Limits.maxDictionaryEntries
@@ -73,16 +73,15 @@ struct CompressionOptions: ParsableArguments {
     var canonicalizeKeys = false
 
     @Option(name: .long, help: "A record repeating a key: 'error' (default) or 'last' (keep the last value, as the reference does).")
-    var duplicateKeys = "error"
+    var duplicateKeys = DuplicateKeysName.error
 
     func squeezeOptions() throws -> SqueezeOptions {
         var o = SqueezeOptions()
         let id: CompressorID
         switch codec {
-        case "zstd": id = .zstd
-        case "lz4": id = .lz4
-        case "none": id = .none
-        default: throw ValidationError("--codec must be zstd, lz4 or none")
+        case .zstd: id = .zstd
+        case .lz4: id = .lz4
+        case .none: id = .none
         }
         do {
             o.codec = try Codec(id: id, level: level ?? (id == .lz4 ? 0 : Codec.zstdDefault.level)).validated()
@@ -92,17 +91,14 @@ struct CompressionOptions: ParsableArguments {
         guard (0 ... Limits.maxDictionaryEntries).contains(maxDictEntries) else { throw ValidationError("--max-dict-entries must be 0 to 4096") }
         o.encoding.maxDictEntries = maxDictEntries
         o.encoding.canonicalizeKeys = canonicalizeKeys
-        guard let dup = EncodingOptions.DuplicateKeys(rawValue: duplicateKeys) else {
-            throw ValidationError("--duplicate-keys must be error or last")
-        }
-        o.encoding.duplicateKeys = dup
+        o.encoding.duplicateKeys = duplicateKeys == .last ? .last : .error
         return o
     }
 }
 
 /// Output options shared by every tool that writes a file.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Write to this file instead of the default ('-' for standard output).")
+    @Option(name: [.short, .long], help: "Write to this file instead of the default ('-' for standard output).", completion: .file())
     var output: String?
 
     @Flag(name: .shortAndLong, help: "Overwrite an existing output file.")

@@ -22,7 +22,7 @@ struct PackCommand: ParsableCommand {
         cannot read.
         """))
 
-    @Argument(help: "JSON input files, or '-' for standard input (the default; gzip, zstd or xz is decompressed); with -d or -t, archives.")
+    @Argument(help: "JSON input files, or '-' for standard input (the default; gzip, zstd or xz is decompressed); with -d or -t, archives.", completion: .file())
     var inputs: [String] = []
 
     @Flag(name: [.customShort("d"), .customLong("decompress")], help: "Decompress each FILE.jac to FILE (in the layout of the archive's container hint), as zstd -d does.")

@@ -16,7 +16,7 @@ public struct SplitCommand: ParsableCommand {
         discussion: ExitStatus.discussion("cat x.ndjson | jac-split | jac-squeeze -j8 | jac-assemble > x.jac"),
         version: JacVersion.string)
 
-    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).")
+    @Argument(help: "JSON input file, or '-' for standard input (gzip, zstd or xz is decompressed).", completion: .file())
     var input = "-"
 
     @OptionGroup var inputKind: InputKindOptions
@@ -61,7 +61,7 @@ public struct SqueezeCommand: ParsableCommand {
         discussion: ExitStatus.discussion("Reads a frame stream from jac-split, writes one for jac-assemble. Output does not depend on -j."),
         version: JacVersion.string)
 
-    @Argument(help: "Frame stream file, or '-' for standard input.")
+    @Argument(help: "Frame stream file, or '-' for standard input.", completion: .file())
     var input = "-"
 
     @OptionGroup var compression: CompressionOptions
@@ -103,7 +103,7 @@ public struct AssembleCommand: ParsableCommand {
         """),
         version: JacVersion.string)
 
-    @Argument(help: "Frame streams or archives, in order ('-' for standard input; default '-').")
+    @Argument(help: "Frame streams or archives, in order ('-' for standard input; default '-').", completion: .file())
     var inputs: [String] = []
 
     @OptionGroup var index: IndexOptions

@@ -17,11 +17,11 @@ struct UnpackCommand: ParsableCommand {
         and exits with status 1.
         """))
 
-    @Argument(help: "Archive file, or '-' for standard input.")
+    @Argument(help: "Archive file, or '-' for standard input.", completion: .file(extensions: ["jac"]))
     var input = "-"
 
     @Option(name: .long, help: "Output layout: ndjson, json-array, or auto (follow the archive's container hint).")
-    var format = "ndjson"
+    var format = UnpackFormat.ndjson
 
     @Flag(name: .long, help: "Same as --format json-array.")
     var jsonArray = false
@@ -37,24 +37,21 @@ struct UnpackCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         try TerminalInput.refuse([input], reading: "an archive")
-        guard ["ndjson", "json-array", "auto"].contains(format) else {
-            throw ValidationError("--format must be ndjson, json-array or auto")
-        }
         var job = UnpackJob()
         job.input = input
         job.output = output.output
         job.force = output.force
-        job.layout = jsonArray || format == "json-array" ? .jsonArray : format == "auto" ? .auto : .ndjson
+        job.layout = jsonArray || format == .jsonArray ? .jsonArray : format == .auto ? .auto : .ndjson
         job.threads = try threadCount(jobs)
         job.salvage = salvage
         job.quiet = output.quiet
         job.verbose = output.verbose
         BrokenPipe.endQuietly()
         var salvaged: Salvage.Summary?
-        try Diagnostics.run { () throws(JACError) in
+        try Diagnostics.run(naming: input) { () throws(JACError) in
             salvaged = try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
         }
-        if let lines = salvaged?.lossReport(input: input), !lines.isEmpty {
+        if let lines = salvaged?.lossReport(input: ByteSource.displayName(of: input)), !lines.isEmpty {
             for line in lines { Diagnostics.error(line) }
             throw ExitCode(1)
         }

@@ -43,10 +43,10 @@ struct VerifyArguments: ParsableArguments {
         With several archives the exit status is the worst one.
         """)
 
-    @Argument(help: "Archives to check ('-' for standard input).")
+    @Argument(help: "Archives to check ('-' for standard input).", completion: .file(extensions: ["jac"]))
     var archives: [String] = []
 
-    @Option(name: .long, help: "Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).")
+    @Option(name: .long, help: "Also compare the records with this JSON input, gzip, zstd or xz too (semantically: key order and number spelling aside).", completion: .file())
     var against: String?
 
     @OptionGroup var inputKind: InputKindOptions
@@ -74,8 +74,7 @@ struct VerifyArguments: ParsableArguments {
                                               progress: quiet ? nil : label, warn: Diagnostics.warning)
                 if !quiet { print(line) }
             } catch {
-                // Some messages name the file already (it cannot be opened, it was cut short).
-                Diagnostics.error(error.message.hasPrefix("\(path): ") ? error.message : "\(path): \(error.message)")
+                Diagnostics.error(error.naming(file: ByteSource.displayName(of: path)).message)
                 throw Diagnostics.exitCode(for: error)
             }
         }

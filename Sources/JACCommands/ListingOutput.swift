@@ -3,17 +3,73 @@ import JACJSON
 import JACSystem
 import JACWire
 
-/// `jac ls`: the listing as a table for people or as one JSON object for programs.
+/// `jac ls`: the listing as tables for people (sizes in binary units unless `exactBytes`, at
+/// most 100 columns but for long names) or as one JSON object per archive for programs.
 extension ArchiveListing {
-    /// `jac ls`: lists the archive at `path` to `sink`, as one JSON object or as a table; `warn`
-    /// hears that a damaged index was passed over for a scan.
-    public static func run(path: String, json: Bool, kinds: Bool, sink: ByteSink, warn: (String) -> Void) throws(JACError) {
-        let listing = try read(path: path, kinds: kinds)
-        if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
-            warn("\(listing.name): \(problem); found the blocks by scanning")
+    /// `jac ls`: lists each archive of `paths` to `sink`. One archive: its summary row, blocks
+    /// and fields; several: one summary row each and a total line (as `zstd -l`); JSON: one
+    /// object per archive, one per line. `warn` hears that a damaged index was passed over.
+    public static func run(paths: [String], json: Bool, kinds: Bool, exactBytes: Bool = false, sink: ByteSink,
+                           warn: (String) -> Void) throws(JACError) {
+        var total = SummaryRow(name: "total (\(paths.count) archives)")
+        if !json { try sink.write(Array((summaryHeader(exactBytes) + "\n").utf8)) }
+        for path in paths {
+            let listing: ArchiveListing
+            do throws(JACError) { listing = try read(path: path, kinds: kinds) } catch { throw error.naming(file: ByteSource.displayName(of: path)) }
+            if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
+                warn("\(listing.name): \(problem); found the blocks by scanning")
+            }
+            if json {
+                try sink.write(listing.json())
+            } else if paths.count == 1 {
+                try sink.write(Array(listing.table(exactBytes: exactBytes, withHeader: false).utf8))
+            } else {
+                let row = listing.summary
+                total.add(row)
+                try sink.write(Array((row.text(exactBytes) + "\n").utf8))
+            }
+            try sink.flush()
         }
-        try sink.write(json ? listing.json() : Array(listing.table().utf8))
+        if !json && paths.count > 1 { try sink.write(Array((total.text(exactBytes) + "\n").utf8)) }
         try sink.flush()
+    }
+
+    /// One archive's line in the summary table.
+    struct SummaryRow {
+        var name: String
+        var blocks = 0, records = 0, fields = 0, archiveBytes = 0
+        var ndjsonBytes: Int? = 0
+        var index = "-"
+
+        mutating func add(_ row: SummaryRow) {
+            blocks += row.blocks
+            records += row.records
+            fields += row.fields
+            archiveBytes += row.archiveBytes
+            ndjsonBytes = row.ndjsonBytes.flatMap { n in ndjsonBytes.map { $0 + n } }
+        }
+
+        func text(_ exact: Bool) -> String {
+            let w = exact ? 12 : 10
+            let ratio = ndjsonBytes.map { archiveBytes > 0 ? decimal(Double($0) / Double(archiveBytes), places: 2) : "-" } ?? "-"
+            return [pad("\(blocks)", 7), pad("\(records)", 11), pad("\(fields)", 6), pad(size(archiveBytes, exact), w),
+                    pad(ndjsonBytes.map { size($0, exact) } ?? "-", w), pad(ratio, 6), pad(index, 5, right: false), name]
+                .joined(separator: " ")
+        }
+    }
+
+    static func summaryHeader(_ exact: Bool) -> String {
+        let w = exact ? 12 : 10
+        return [pad("blocks", 7), pad("records", 11), pad("fields", 6), pad("archive", w), pad("NDJSON", w), pad("ratio", 6),
+                pad("index", 5, right: false), "name"].joined(separator: " ")
+    }
+
+    /// The archive's summary row: the NDJSON ratio is NDJSON bytes over archive bytes, as
+    /// `jac pack -v` prints for minified NDJSON input.
+    var summary: SummaryRow {
+        SummaryRow(name: name, blocks: blocks.count, records: records, fields: fields.count, archiveBytes: archiveBytes,
+                   ndjsonBytes: ndjsonBytes,
+                   index: indexed ? "yes" : indexProblem == nil || indexProblem == "no index footer" ? "no" : "bad")
     }
 
     private var indexDescription: String {
@@ -21,31 +77,40 @@ extension ArchiveListing {
             ? "no index footer (blocks found by scanning)" : "index not used: \(indexProblem!) (blocks found by scanning)"
     }
 
-    /// A plain-text table.
-    public func table() -> String {
-        var lines: [String] = []
-        let ratio = compressed > 0 ? Double(uncompressed) / Double(compressed) : 0
-        lines.append("\(name): \(archiveBytes) bytes, \(blocks.count) blocks, \(records) records, \(fields.count) fields; \(indexDescription)")
+    /// The tables: the summary row (after its header unless `withHeader` is false), the blocks,
+    /// the fields (types last, as the widest), and where the bytes go.
+    public func table(exactBytes exact: Bool = false, withHeader: Bool = true) -> String {
+        var lines: [String] = withHeader ? [Self.summaryHeader(exact)] : []
+        lines.append(summary.text(exact))
+        lines.append("\(name): \(indexDescription)")
         lines.append("")
-        lines.append(row(["block", "offset", "records", "bytes", "fields"], right: [true, true, true, true, true]))
+        let w = exact ? 12 : 10
+        lines.append([pad("block", 7), pad("offset", 12), pad("records", 8), pad("bytes", w), pad("fields", 6)].joined(separator: " "))
         for b in blocks {
-            lines.append(row(["\(b.number)", "\(b.offset)", "\(b.records)", "\(b.size)", "\(b.fields)"], right: [true, true, true, true, true]))
+            lines.append([pad("\(b.number)", 7), pad("\(b.offset)", 12), pad("\(b.records)", 8), pad(size(b.size, exact), w),
+                          pad("\(b.fields)", 6)].joined(separator: " "))
         }
         lines.append("")
-        let widths = [max(5, fields.map { $0.nameString.count }.max() ?? 0), 20]
-        var header = [pad("field", widths[0]), pad("types", widths[1])]
-        header += ["present", "encoding", "delta", "compressed", "uncompressed", "share"].map { pad($0, 12, right: true) }
-        lines.append(header.joined(separator: " "))
+        let nameWidth = min(24, max(5, fields.map { $0.nameString.count }.max() ?? 0))
+        lines.append([pad("field", nameWidth, right: false), pad("present", 9), pad("encoding", 8), pad("delta", 5),
+                      pad("compressed", w), pad("uncompr.", w), pad("share", 6), "types"].joined(separator: " "))
+        // What is left of 100 columns for the types, the last column: names cut to three
+        // letters when all of them do not fit.
+        let room = 100 - (nameWidth + 9 + 8 + 5 + 2 * w + 6 + 7)
         for f in fields {
             let share = archiveBytes > 0 ? Double(f.compressed) * 100 / Double(archiveBytes) : 0
-            var cols = [pad(f.nameString, widths[0]), pad(readKinds ? f.kindNames.joined(separator: ",") : "-", widths[1])]
-            cols += ["\(f.present)", f.encoding, f.delta, "\(f.compressed)", "\(f.uncompressed)", format(share, 1) + "%"]
-                .map { pad($0, 12, right: true) }
-            lines.append(cols.joined(separator: " "))
+            var types = readKinds ? f.kindNames.joined(separator: ",") : "-"
+            if types.count > room { types = f.kindNames.map { String($0.prefix(3)) }.joined(separator: ",") }
+            lines.append([pad(f.nameString, nameWidth, right: false), pad("\(f.present)", 9), pad(f.encoding, 8), pad(f.delta, 5),
+                          pad(size(f.compressed, exact), w), pad(size(f.uncompressed, exact), w),
+                          pad(decimal(share, places: 1) + "%", 6), types]
+                .joined(separator: " "))
         }
         lines.append("")
-        lines.append("total: \(uncompressed) payload bytes in \(compressed) compressed segment bytes (ratio \(format(ratio, 2))); "
-            + "file header \(headerBytes), block headers and CRCs \(blockBytes - compressed), index \(max(0, archiveBytes - headerBytes - blockBytes)) bytes")
+        let ratio = compressed > 0 ? Double(uncompressed) / Double(compressed) : 0
+        lines.append("segments: \(size(uncompressed, exact)) decompressed in \(size(compressed, exact)) (ratio \(decimal(ratio, places: 2)))")
+        lines.append("overhead: file header \(size(headerBytes, exact)), block headers and CRCs \(size(blockBytes - compressed, exact)), "
+            + "index \(size(max(0, archiveBytes - headerBytes - blockBytes), exact))")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -68,7 +133,15 @@ extension ArchiveListing {
         if let indexProblem, !indexed { str(indexProblem) } else { o.append(contentsOf: "null".utf8) }
         key("compressed_bytes"); num(compressed)
         key("uncompressed_bytes"); num(uncompressed)
-        key("ratio"); o.append(contentsOf: format(compressed > 0 ? Double(uncompressed) / Double(compressed) : 0, 3).utf8)
+        key("ratio"); o.append(contentsOf: decimal(compressed > 0 ? Double(uncompressed) / Double(compressed) : 0, places: 3).utf8)
+        key("ndjson_bytes")
+        if let ndjsonBytes { num(ndjsonBytes) } else { o.append(contentsOf: "null".utf8) }
+        key("ndjson_ratio")
+        if let ndjsonBytes, archiveBytes > 0 {
+            o.append(contentsOf: decimal(Double(ndjsonBytes) / Double(archiveBytes), places: 3).utf8)
+        } else {
+            o.append(contentsOf: "null".utf8)
+        }
         key("blocks")
         o.append(UInt8(ascii: "["))
         for (i, b) in blocks.enumerated() {
@@ -104,7 +177,7 @@ extension ArchiveListing {
             key("delta_blocks"); num(f.deltaBlocks)
             key("compressed_bytes"); num(f.compressed)
             key("uncompressed_bytes"); num(f.uncompressed)
-            key("share"); o.append(contentsOf: format(archiveBytes > 0 ? Double(f.compressed) / Double(archiveBytes) : 0, 4).utf8)
+            key("share"); o.append(contentsOf: decimal(archiveBytes > 0 ? Double(f.compressed) / Double(archiveBytes) : 0, places: 4).utf8)
             o.append(UInt8(ascii: "}"))
         }
         o.append(UInt8(ascii: "]"))
@@ -112,24 +185,26 @@ extension ArchiveListing {
         return o
     }
 
-    private func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
-        let n = s.count
-        guard n < width else { return s }
-        let fill = String(repeating: " ", count: width - n)
-        return right ? fill + s : s + fill
-    }
+}
 
-    private func row(_ cols: [String], right: [Bool]) -> String {
-        zip(cols, right).map { pad($0, 10, right: $1) }.joined(separator: " ")
-    }
+/// `s` padded with spaces to `width` columns (right-aligned unless `right` is false).
+private func pad(_ s: String, _ width: Int, right: Bool = true) -> String {
+    let n = s.count
+    guard n < width else { return s }
+    let fill = String(repeating: " ", count: width - n)
+    return right ? fill + s : s + fill
+}
 
-    /// Fixed-point text without Foundation.
-    private func format(_ v: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0 ..< decimals { scale *= 10 }
-        let n = Int((v * scale).rounded())
-        let whole = n / Int(scale)
-        let frac = String(n % Int(scale))
-        return decimals == 0 ? "\(whole)" : "\(whole)." + String(repeating: "0", count: decimals - frac.count) + frac
+/// `n` bytes for people: "523 B", "11.4 KiB", "1.2 MiB" (binary units, one decimal), or the
+/// exact count when `exact`.
+func size(_ n: Int, _ exact: Bool) -> String {
+    if exact || n < 1024 { return exact ? "\(n)" : "\(n) B" }
+    var v = Double(n) / 1024
+    var unit = 0
+    let units = ["KiB", "MiB", "GiB", "TiB", "PiB"]
+    while v >= 1023.95 && unit < units.count - 1 {
+        v /= 1024
+        unit += 1
     }
+    return decimal(v, places: 1) + " " + units[unit]
 }

@@ -57,7 +57,7 @@ extension Salvage.Summary {
         guard isDamaged else { return [] }
         var lines = skipped.map { r in
             let lost = r.lostRecords.map { "\($0) records lost" } ?? "records lost: unknown"
-            return "salvage: skipped bytes \(r.start)..<\(r.end) (\(r.end - r.start) bytes, \(lost)): \(r.reason)"
+            return "\(input): salvage: skipped bytes \(r.start)..<\(r.end) (\(r.end - r.start) bytes, \(lost)): \(r.reason)"
         }
         var lost: [String] = []
         if !skipped.isEmpty {
@@ -65,10 +65,10 @@ extension Salvage.Summary {
             lost.append("\(total) records in \(skipped.count) damaged range\(skipped.count == 1 ? "" : "s")")
         }
         if let missingIndex {
-            lines.append("salvage: \(input): \(missingIndex.description)")
+            lines.append("\(input): salvage: \(missingIndex.description)")
             lost.append("an unknown number of records after the last whole block")
         }
-        lines.append("salvage: recovered \(records) records in \(blocks) blocks; lost \(lost.joined(separator: " and "))")
+        lines.append("\(input): salvage: recovered \(records) records in \(blocks) blocks; lost \(lost.joined(separator: " and "))")
         return lines
     }
 }

@@ -47,9 +47,13 @@ public enum Verifier {
                 }
             }
             var writer = RecordWriter(columns: columns)
-            if let comparer {
-                report.jsonBytes += try JACError.locating("block \(block.number)") { () throws(JACError) in
-                    try comparer.compare(&writer, records: header.recordCount, firstRecord: report.records)
+            if let comparer, let input {
+                do throws(JACError) {
+                    report.jsonBytes += try comparer.compare(&writer, records: header.recordCount, firstRecord: report.records)
+                } catch {
+                    // Bad JSON input is about the input (at its line); a difference about this block.
+                    throw error.message.hasPrefix("line ") ? error.at(input.name)
+                        : error.message.hasPrefix(input.name + ": ") ? error : error.at("block \(block.number)")
                 }
             } else {
                 // Rebuilt in pieces of about a megabyte, only to be counted.
@@ -98,7 +102,7 @@ private final class RecordComparer {
         var bytes = 0
         for number in firstRecord ..< firstRecord + records {
             guard let raw = try nextInput() else {
-                throw JACError(.mismatch, "record \(number + 1): the archive has more records than the input")
+                throw JACError(.mismatch, "record \(number): the archive has more records than the input")
             }
             try raw.chunk.text.withBytes { (text) throws(JACError) in
                 try source.parse(UnsafeRawBufferPointer(rebasing: text[raw.chunk.range(of: raw.index)]),
@@ -116,12 +120,12 @@ private final class RecordComparer {
                 fields += 1
                 try field.withBytes { (p) throws(JACError) in try decoded.parse(p, line: number + 1, column: 1) }
                 if let difference = try difference() {
-                    throw JACError(.mismatch, "record \(number + 1) (input line \(raw.chunk.lines[raw.index])): \(difference)")
+                    throw JACError(.mismatch, "record \(number) (input line \(raw.chunk.lines[raw.index])): \(difference)")
                 }
                 field.removeAll(keepingCapacity: true)
             }
             guard fields == sourceFields.count else {
-                throw JACError(.mismatch, "record \(number + 1) (input line \(raw.chunk.lines[raw.index])): the input has keys the archive lacks")
+                throw JACError(.mismatch, "record \(number) (input line \(raw.chunk.lines[raw.index])): the input has keys the archive lacks")
             }
         }
         return bytes

@@ -59,10 +59,15 @@ public enum SqueezeStage {
         try writer.writeHeader(stage: .compressed, header: header)
         let input = RawFrameInput(frames: frames)
         var summary = StageSummary()
-        try Squeezer(options: options, threads: threads).run(input: { () throws(JACError) in try input.next() }) {
-            (sequence, blocks) throws(JACError) in
-            try writer.write(sequence: sequence, blocks: blocks)
-            summary.blocks += blocks.count
+        do throws(JACError) {
+            try Squeezer(options: options, threads: threads).run(input: { () throws(JACError) in try input.next() }) {
+                (sequence, blocks) throws(JACError) in
+                try writer.write(sequence: sequence, blocks: blocks)
+                summary.blocks += blocks.count
+            }
+        } catch {
+            // A record's line and column are those of jac-split's input, which this stage cannot name.
+            throw error.message.hasPrefix("line ") ? error.at("\(frames.source.name): jac-split's input") : error
         }
         try writer.writeEnd(rawBlocks: input.blocks, records: input.records)
         summary.rawBlocks = input.blocks
@@ -149,12 +154,15 @@ public enum AssembleStage {
                 writer = w
                 return w
             }
-            if isFrames {
-                try appendFrames(FrameReader(source: source), open: open, summary: &summary)
-            } else {
-                // Named: of several inputs, which one is not an archive.
-                let reader = try JACError.locating(source.name) { () throws(JACError) in try ArchiveReader(source: source) }
-                try appendArchive(reader, open: open, summary: &summary)
+            // Named: of several inputs, which one is damaged or not an archive.
+            do throws(JACError) {
+                if isFrames {
+                    try appendFrames(FrameReader(source: source), open: open, summary: &summary)
+                } else {
+                    try appendArchive(try ArchiveReader(source: source), open: open, summary: &summary)
+                }
+            } catch {
+                throw error.naming(file: source.name)
             }
             summary.bytesIn += source.offset
         }

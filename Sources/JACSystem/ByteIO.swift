@@ -29,10 +29,13 @@ public final class ByteSource {
         storage = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
     }
 
+    /// What messages call the input at `path`: the path, or "<stdin>" for "-".
+    public static func displayName(of path: String) -> String { path == "-" ? "<stdin>" : path }
+
     /// Opens a path, or standard input for "-".
     public convenience init(path: String, read: ReadFunction? = nil) throws(JACError) {
         if path == "-" {
-            self.init(fd: 0, name: "<stdin>", read: read)
+            self.init(fd: 0, name: ByteSource.displayName(of: path), read: read)
             return
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)

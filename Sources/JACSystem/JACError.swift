@@ -42,6 +42,13 @@ public struct JACError: Error, CustomStringConvertible, Equatable, Sendable {
         message.hasPrefix("line ") ? at(name) : self
     }
 
+    /// The error with `name`, the input it is about, in front (see `ByteSource.displayName(of:)`):
+    /// every message about bad data names its file. Messages that start with the name already,
+    /// and I/O and usage errors (about a file or an option they name), are left as they are.
+    public func naming(file name: String) -> JACError {
+        kind == .io || kind == .usage || message.hasPrefix(name + ": ") ? self : at(name)
+    }
+
     public var description: String { "\(message) (\(kind.rawValue))" }
 }
 

@@ -133,7 +133,7 @@ struct StageTests {
         var extraKey = input
         extraKey.replaceSubrange(0 ..< 1, with: Array(#"{"extra":1,"#.utf8))
         #expect { try Verifier.run(source: try ByteSource(path: archive), against: try ByteSource(path: try h.file(extraKey))) }
-            throws: { ($0 as? JACError)?.message.contains("record 1 (input line 1): the input has keys the archive lacks") == true }
+            throws: { ($0 as? JACError)?.message.contains("record 0 (input line 1): the input has keys the archive lacks") == true }
         var changed = input
         let at = changed.firstIndex(of: UInt8(ascii: "I"))!
         changed[at] = UInt8(ascii: "J")
