@@ -15,7 +15,9 @@ public struct ColumnSet {
     private var seenInRecord: [Int] = []
     private var seenAt: [Int] = []
     /// Per parsed field of the pending record: its field index, or -1 when a later duplicate
-    /// replaces it.
+    /// replaces it. Until a record overwrites it, entry `i` is the previous record's: records
+    /// mostly repeat their keys in order, so that field's name is compared before the key is
+    /// hashed.
     private var route: [Int] = []
     private var pendingEstimate = 0
 
@@ -27,13 +29,19 @@ public struct ColumnSet {
     /// Must precede `fits` and `add` for each record.
     mutating func route(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) {
         let fields = parser.fields
-        route.removeAll(keepingCapacity: true)
         let stamp = recordCount + 1
         pendingEstimate = 0
+        if route.count > fields.count { route.removeLast(route.count - fields.count) }
         try parser.scratch.withBytes { (scratch) throws(JACError) in
+            names.withEntries { entries in
+                for i in 0 ..< route.count where route[i] >= 0 {
+                    if !entries.equals(route[i], UnsafeRawBufferPointer(rebasing: scratch[fields[i].key])) { route[i] = -1 }
+                }
+            }
             for (i, field) in fields.enumerated() {
                 let key = UnsafeRawBufferPointer(rebasing: scratch[field.key])
-                let index = names.intern(key).index
+                let guess = i < route.count ? route[i] : -1
+                let index = guess >= 0 ? guess : names.intern(key).index
                 if index == seenInRecord.count {
                     guard key.count <= Limits.maxFieldNameBytes else {
                         throw place.error(.limitExceeded, "field name of \(key.count) bytes exceeds the limit \(Limits.maxFieldNameBytes)")
@@ -49,7 +57,7 @@ public struct ColumnSet {
                 }
                 seenInRecord[index] = stamp
                 seenAt[index] = i
-                route.append(index)
+                if i < route.count { route[i] = index } else { route.append(index) }
                 if field.kind == .decimal {
                     if field.payload.count > Limits.maxDecimalDigits {
                         throw place.error(.limitExceeded, "field \"\(String(decoding: key, as: UTF8.self))\": a number of \(field.payload.count) digits exceeds the limit \(Limits.maxDecimalDigits)")

@@ -43,7 +43,10 @@ struct ColumnPart {
 /// side of `FieldColumn`.
 struct FieldColumnBuilder {
     let name: [UInt8]
+    /// Which records have the field, kept only once one lacks it: until then every record from
+    /// the first has it (`dense`, the common case), and `presenceBits` makes the all-ones bitmap.
     private var presence = BitmapBuilder()
+    private var dense = true
     private var tags: [UInt8] = []
     private var bools = BitmapBuilder()
     private var ints: [Int64] = []
@@ -86,8 +89,14 @@ struct FieldColumnBuilder {
 
     /// Adds the value of `field` for record `record`; `scratch` holds the field's bytes.
     mutating func append(_ field: JSONField, record: Int, scratch: UnsafeRawBufferPointer) {
-        presence.appendZeros(record - presence.count)
-        presence.append(true)
+        if !dense || record != tags.count {
+            if dense {
+                presence = presenceBits
+                dense = false
+            }
+            presence.appendZeros(record - presence.count)
+            presence.append(true)
+        }
         tags.append(field.kind.rawValue)
         let payload = UnsafeRawBufferPointer(rebasing: scratch[field.payload])
         switch field.kind {
@@ -114,6 +123,16 @@ struct FieldColumnBuilder {
         }
     }
 
+    /// The presence bits of the records up to the last that has the field.
+    private var presenceBits: BitmapBuilder {
+        guard dense else { return presence }
+        var bits = BitmapBuilder()
+        bits.bytes = [UInt8](repeating: 0xFF, count: tags.count / 8)
+        if tags.count % 8 != 0 { bits.bytes.append(UInt8(1 << (tags.count % 8) - 1)) }
+        bits.count = tags.count
+        return bits
+    }
+
     /// The finished payload of a block of `records` records.
     func payload(records: Int) -> FieldPayload {
         FieldColumnBuilder.payload(joining: [ColumnPart(column: self, firstRecord: 0)], records: records)
@@ -126,7 +145,7 @@ struct FieldColumnBuilder {
         var presence = BitmapBuilder()
         for part in parts {
             presence.appendZeros(part.firstRecord - presence.count)
-            presence.append(contentsOf: part.column.presence)
+            presence.append(contentsOf: part.column.presenceBits)
         }
         let first = parts[0].column
         var bools = first.bools
@@ -199,11 +218,17 @@ struct FieldColumnBuilder {
         for part in parts {
             let complete = part.column.rawStrings.withUnsafeBytes { raw in
                 var r = ByteReader(raw)
+                // Strings often repeat the one before: it is compared before hashing.
+                var previous = UnsafeRawBufferPointer(start: nil, count: 0)
+                var index = -1
                 do throws(JACError) {
                     while !r.isAtEnd {
                         let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
-                        let index = entries.intern(string).index
-                        if entries.count > maxEntries { return false }
+                        if index < 0 || !ByteStringTable.same(previous, string) {
+                            index = entries.intern(string).index
+                            if entries.count > maxEntries { return false }
+                            previous = string
+                        }
                         indices.append(Int32(index))
                     }
                 } catch {
