@@ -1,3 +1,5 @@
+import Glibc
+
 /// An insert-only hash set of byte strings that numbers them in insertion order. Keys live in
 /// one arena, so interning a string allocates nothing once the table has grown: this is how
 /// field names are found per record and how dictionary entries are counted per field.
@@ -28,20 +30,53 @@ public struct ByteStringTable {
 
     public func entry(_ i: Int) -> ArraySlice<UInt8> { arena[starts[i] ..< starts[i + 1]] }
 
+    /// The entries through raw pointers: many keys compared for one retain of the storage.
+    public struct Entries {
+        let arena: UnsafeRawBufferPointer
+        let starts: UnsafeBufferPointer<Int>
+
+        /// Whether entry `i` is `key`.
+        @inline(__always)
+        public func equals(_ i: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+            let start = starts[i]
+            return ByteStringTable.same(UnsafeRawBufferPointer(rebasing: arena[start ..< starts[i + 1]]), key)
+        }
+    }
+
+    /// Calls `body` with the entries; a caller that can guess a key's index (the key at the same
+    /// place in the previous record) checks the guess there rather than hashing the key.
+    @inline(__always)
+    public func withEntries<R>(_ body: (Entries) -> R) -> R {
+        starts.withUnsafeBufferPointer { s in arena.withUnsafeBytes { a in body(Entries(arena: a, starts: s)) } }
+    }
+
+    /// Whether two byte strings are equal.
+    @inline(__always)
+    public static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
     /// Index of `key`, inserting it when new. `inserted` tells which happened.
     public mutating func intern(_ key: UnsafeRawBufferPointer) -> (index: Int, inserted: Bool) {
         let h = ByteStringTable.hash(key)
         let tag = h & 0xFFFF_FFFF_0000_0000
+        let mask = mask
         var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = slots[s]
-            if slot == 0 { break }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let e = Int(slot & 0xFFFF_FFFF) - 1
-                if equals(e, key) { return (e, false) }
+        // Probes through a raw pointer: this runs for every key of every record.
+        let found: Int = slots.withUnsafeBufferPointer { slots in
+            withEntries { entries in
+                while true {
+                    let slot = slots[s]
+                    if slot == 0 { return -1 }
+                    if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                        let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                        if entries.equals(e, key) { return e }
+                    }
+                    s = (s + 1) & mask
+                }
             }
-            s = (s + 1) & mask
         }
+        if found >= 0 { return (found, false) }
         let index = hashes.count
         slots[s] = tag | UInt64(index + 1)
         hashes.append(h)
@@ -49,14 +84,6 @@ public struct ByteStringTable {
         starts.append(arena.count)
         if hashes.count * 2 > slots.count { grow() }
         return (index, true)
-    }
-
-    private func equals(_ e: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = starts[e]
-        let len = starts[e + 1] - start
-        guard len == key.count else { return false }
-        if len == 0 { return true }
-        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, len) == 0 }
     }
 
     private mutating func grow() {
@@ -70,29 +97,32 @@ public struct ByteStringTable {
         }
     }
 
-    /// A fast 64-bit hash, eight bytes at a time.
+    /// A fast 64-bit hash, eight bytes at a time, the last (or only) bytes read as one or two
+    /// overlapping loads rather than byte by byte. Only this table sees it: entries are numbered
+    /// in insertion order, so the hash never reaches an archive.
     @inline(__always)
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
-        var i = 0
         let n = key.count
-        while n - i >= 8 {
-            let w = key.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(key[i]) << shift
-            shift += 8
-            i += 1
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        guard let p = key.baseAddress, n > 0 else { return h }
+        let tail: UInt64
+        if n > 8 {
+            var i = 0
+            while n - i > 8 {
+                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                i += 8
+            }
+            tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            tail = UInt64(p.loadUnaligned(as: UInt32.self))
+                | UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        } else {
+            tail = UInt64(p.load(as: UInt8.self)) | UInt64(p.load(fromByteOffset: n / 2, as: UInt8.self)) << 8
+                | UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self)) << 16
         }
         h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 29
         return h
     }
 }
-
-import Glibc

@@ -11,11 +11,14 @@ public struct ColumnSet {
     public private(set) var recordCount = 0
     /// Σ over added values of (projected value size + 1): the block estimate of doc/format.md §6.8.
     private(set) var estimate = 0
-    /// Per field index: 1 + the record that last had the key, and at which position.
+    /// Per field index: 1 + the last record routed by name that had the key, and at which
+    /// position (what finds a duplicate key within a record).
     private var seenInRecord: [Int] = []
     private var seenAt: [Int] = []
     /// Per parsed field of the pending record: its field index, or -1 when a later duplicate
-    /// replaces it.
+    /// replaces it. Until a record overwrites it, entry `i` is the previous record's: records
+    /// mostly repeat their keys in order, so that field's name is compared before the key is
+    /// hashed.
     private var route: [Int] = []
     private var pendingEstimate = 0
 
@@ -27,40 +30,70 @@ public struct ColumnSet {
     /// Must precede `fits` and `add` for each record.
     mutating func route(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) {
         let fields = parser.fields
-        route.removeAll(keepingCapacity: true)
-        let stamp = recordCount + 1
         pendingEstimate = 0
+        let fewer = fields.count <= route.count
+        if route.count > fields.count { route.removeLast(route.count - fields.count) }
         try parser.scratch.withBytes { (scratch) throws(JACError) in
-            for (i, field) in fields.enumerated() {
-                let key = UnsafeRawBufferPointer(rebasing: scratch[field.key])
-                let index = names.intern(key).index
-                if index == seenInRecord.count {
-                    guard key.count <= Limits.maxFieldNameBytes else {
-                        throw place.error(.limitExceeded, "field name of \(key.count) bytes exceeds the limit \(Limits.maxFieldNameBytes)")
+            let same = names.withEntries { entries in
+                var all = true
+                for i in 0 ..< route.count {
+                    if route[i] < 0 || !entries.equals(route[i], UnsafeRawBufferPointer(rebasing: scratch[fields[i].key])) {
+                        route[i] = -1
+                        all = false
                     }
-                    seenInRecord.append(0)
-                    seenAt.append(0)
                 }
-                if seenInRecord[index] == stamp {
-                    guard options.duplicateKeys == .last else {
-                        throw place.error(.json, "duplicate key \"\(String(decoding: key, as: UTF8.self))\" in a record (use --duplicate-keys last to keep the last value)")
-                    }
-                    route[seenAt[index]] = -1
-                }
-                seenInRecord[index] = stamp
-                seenAt[index] = i
-                route.append(index)
-                if field.kind == .decimal {
-                    if field.payload.count > Limits.maxDecimalDigits {
-                        throw place.error(.limitExceeded, "field \"\(String(decoding: key, as: UTF8.self))\": a number of \(field.payload.count) digits exceeds the limit \(Limits.maxDecimalDigits)")
-                    }
-                } else if field.payload.count > Limits.maxStringBytes {
-                    throw place.error(.limitExceeded, "field \"\(String(decoding: key, as: UTF8.self))\": \(field.kind == .string ? "a string" : "nested JSON text") of \(field.payload.count) bytes exceeds the limit \(Limits.maxStringBytes)")
-                }
+                return all
+            }
+            // The keys of the record before, or the first of them, at the same places: known
+            // names, no duplicates (that record's surviving keys were distinct).
+            if fewer && same {
+                for field in fields { try check(field, scratch, at: place) }
+            } else {
+                try routeByName(fields, scratch, options: options, at: place)
             }
         }
         for (i, index) in route.enumerated() where index >= 0 {
             pendingEstimate += FieldColumnBuilder.valueSize(fields[i]) + 1
+        }
+    }
+
+    /// `route` for keys that are not all where the record before had them.
+    private mutating func routeByName(_ fields: [JSONField], _ scratch: UnsafeRawBufferPointer,
+                                      options: EncodingOptions, at place: RecordPlace) throws(JACError) {
+        let stamp = recordCount + 1
+        for (i, field) in fields.enumerated() {
+            let key = UnsafeRawBufferPointer(rebasing: scratch[field.key])
+            let guess = i < route.count ? route[i] : -1
+            let index = guess >= 0 ? guess : names.intern(key).index
+            if index == seenInRecord.count {
+                guard key.count <= Limits.maxFieldNameBytes else {
+                    throw place.error(.limitExceeded, "field name of \(key.count) bytes exceeds the limit \(Limits.maxFieldNameBytes)")
+                }
+                seenInRecord.append(0)
+                seenAt.append(0)
+            }
+            if seenInRecord[index] == stamp {
+                guard options.duplicateKeys == .last else {
+                    throw place.error(.json, "duplicate key \"\(String(decoding: key, as: UTF8.self))\" in a record (use --duplicate-keys last to keep the last value)")
+                }
+                route[seenAt[index]] = -1
+            }
+            seenInRecord[index] = stamp
+            seenAt[index] = i
+            if i < route.count { route[i] = index } else { route.append(index) }
+            try check(field, scratch, at: place)
+        }
+    }
+
+    /// The per-value limits of doc/format.md §8.
+    @inline(__always)
+    private func check(_ field: JSONField, _ scratch: UnsafeRawBufferPointer, at place: RecordPlace) throws(JACError) {
+        if field.kind == .decimal {
+            if field.payload.count > Limits.maxDecimalDigits {
+                throw place.error(.limitExceeded, "field \"\(String(decoding: scratch[field.key], as: UTF8.self))\": a number of \(field.payload.count) digits exceeds the limit \(Limits.maxDecimalDigits)")
+            }
+        } else if field.payload.count > Limits.maxStringBytes {
+            throw place.error(.limitExceeded, "field \"\(String(decoding: scratch[field.key], as: UTF8.self))\": \(field.kind == .string ? "a string" : "nested JSON text") of \(field.payload.count) bytes exceeds the limit \(Limits.maxStringBytes)")
         }
     }
 

@@ -43,7 +43,10 @@ struct ColumnPart {
 /// side of `FieldColumn`.
 struct FieldColumnBuilder {
     let name: [UInt8]
+    /// Which records have the field, kept only once one lacks it: until then every record from
+    /// the first has it (`dense`, the common case), and `presenceBits` makes the all-ones bitmap.
     private var presence = BitmapBuilder()
+    private var dense = true
     private var tags: [UInt8] = []
     private var bools = BitmapBuilder()
     private var ints: [Int64] = []
@@ -86,8 +89,14 @@ struct FieldColumnBuilder {
 
     /// Adds the value of `field` for record `record`; `scratch` holds the field's bytes.
     mutating func append(_ field: JSONField, record: Int, scratch: UnsafeRawBufferPointer) {
-        presence.appendZeros(record - presence.count)
-        presence.append(true)
+        if !dense || record != tags.count {
+            if dense {
+                presence = presenceBits
+                dense = false
+            }
+            presence.appendZeros(record - presence.count)
+            presence.append(true)
+        }
         tags.append(field.kind.rawValue)
         let payload = UnsafeRawBufferPointer(rebasing: scratch[field.payload])
         switch field.kind {
@@ -98,20 +107,39 @@ struct FieldColumnBuilder {
             intBytes += Varint.length(Varint.zigzag(field.int))
         case .decimal:
             decimals.append(field.negative ? 1 : 0)
-            Varint.append(payload.count, to: &decimals)
-            decimals.append(contentsOf: payload)
+            FieldColumnBuilder.append(counted: payload, to: &decimals)
             Varint.append(Varint.zigzag(Int64(field.exponent)), to: &decimals)
         case .string:
             stringCount += 1
-            Varint.append(payload.count, to: &rawStrings)
-            rawStrings.append(contentsOf: payload)
+            FieldColumnBuilder.append(counted: payload, to: &rawStrings)
         case .object:
-            Varint.append(payload.count, to: &objects)
-            objects.append(contentsOf: payload)
+            FieldColumnBuilder.append(counted: payload, to: &objects)
         case .array:
-            Varint.append(payload.count, to: &arrays)
-            arrays.append(contentsOf: payload)
+            FieldColumnBuilder.append(counted: payload, to: &arrays)
         }
+    }
+
+    /// Appends `bytes` after their length (a varint), as strings, digits and nested text are
+    /// stored. Typed as bytes, so the copy is one memcpy rather than a byte-by-byte sequence
+    /// copy; a length under 128 is its own one-byte varint.
+    @inline(__always)
+    private static func append(counted bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        if bytes.count < 0x80 {
+            out.append(UInt8(truncatingIfNeeded: bytes.count))
+        } else {
+            Varint.append(bytes.count, to: &out)
+        }
+        out.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The presence bits of the records up to the last that has the field.
+    private var presenceBits: BitmapBuilder {
+        guard dense else { return presence }
+        var bits = BitmapBuilder()
+        bits.bytes = [UInt8](repeating: 0xFF, count: tags.count / 8)
+        if tags.count % 8 != 0 { bits.bytes.append(UInt8(1 << (tags.count % 8) - 1)) }
+        bits.count = tags.count
+        return bits
     }
 
     /// The finished payload of a block of `records` records.
@@ -126,7 +154,7 @@ struct FieldColumnBuilder {
         var presence = BitmapBuilder()
         for part in parts {
             presence.appendZeros(part.firstRecord - presence.count)
-            presence.append(contentsOf: part.column.presence)
+            presence.append(contentsOf: part.column.presenceBits)
         }
         let first = parts[0].column
         var bools = first.bools
@@ -199,11 +227,17 @@ struct FieldColumnBuilder {
         for part in parts {
             let complete = part.column.rawStrings.withUnsafeBytes { raw in
                 var r = ByteReader(raw)
+                // Strings often repeat the one before: it is compared before hashing.
+                var previous = UnsafeRawBufferPointer(start: nil, count: 0)
+                var index = -1
                 do throws(JACError) {
                     while !r.isAtEnd {
                         let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
-                        let index = entries.intern(string).index
-                        if entries.count > maxEntries { return false }
+                        if index < 0 || !ByteStringTable.same(previous, string) {
+                            index = entries.intern(string).index
+                            if entries.count > maxEntries { return false }
+                            previous = string
+                        }
                         indices.append(Int32(index))
                     }
                 } catch {

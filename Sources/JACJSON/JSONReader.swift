@@ -108,9 +108,7 @@ struct JSONReader {
     mutating func readString(canonical: Bool) throws(JACError) {
         pos += 1
         while true {
-            let run = pos
-            try skipPlain()
-            copy(from: run, to: pos)
+            try copyPlain()
             guard pos < end else { throw error(at: end, truncated) }
             let b = p[pos]
             if b == 0x22 {
@@ -125,25 +123,36 @@ struct JSONReader {
         }
     }
 
-    /// Moves `pos` over bytes that stand for themselves in a string: ASCII other than controls,
-    /// `"` and `\`, and valid UTF-8 sequences.
+    /// Copies the bytes at `pos` that stand for themselves in a string to the output: ASCII other
+    /// than controls, `"` and `\`, and valid UTF-8 sequences. Eight bytes at a time, each word
+    /// stored whole before it is checked: the output never runs ahead of the input (`o <= pos`),
+    /// so a word stored at `o` ends within the `count` bytes of room, and bytes past the run are
+    /// overwritten later.
     @inline(__always)
-    private mutating func skipPlain() throws(JACError) {
+    private mutating func copyPlain() throws(JACError) {
+        let room = UnsafeMutableRawPointer(out)
         while pos < end {
             if pos + 8 <= end {
-                let mask = WordMasks.endsPlainRun(WordMasks.load(p, pos))
+                let w = WordMasks.load(p, pos)
+                room.storeBytes(of: w.littleEndian, toByteOffset: o, as: UInt64.self)
+                let mask = WordMasks.endsPlainRun(w)
                 if mask == 0 {
                     pos += 8
+                    o += 8
                     continue
                 }
-                pos += WordMasks.firstMatch(mask)
+                let k = WordMasks.firstMatch(mask)
+                pos += k
+                o += k
             }
             let b = p[pos]
             if b >= 0x80 {
                 let len = UTF8Validator.sequenceLength(p, pos, end)
                 if len == 0 { throw error(at: pos, "invalid UTF-8 in a string") }
+                copy(from: pos, to: pos + len)
                 pos += len
             } else if b >= 0x20 && b != 0x22 && b != 0x5C {
+                write(b)
                 pos += 1
             } else {
                 return

@@ -49,4 +49,35 @@ struct RoundTripTests {
         let out = try decode(encode([#"{"a":null,"b":1}"#, #"{"b":2}"#]))
         #expect(firstDifference(actualText: out, expectedText: Array("{\"b\":1}\n{\"b\":2,\"a\":null}".utf8)) != nil)
     }
+
+    /// Records whose keys change order, come and go, and repeat (`--duplicate-keys last`): values
+    /// must follow their names, not the places the record before had them at (the encoder checks
+    /// those names first), and a field that every record had so far may stop and start again.
+    @Test func keysThatMoveBetweenRecords() throws {
+        let names = ["a", "bb", "ccccccccc", "d", "eeeeeeeeeeeeeeeeeeee", "f", "gg", "h"]
+        var state: UInt64 = 0x243F_6A88_85A3_08D3
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var lines: [String] = []
+        var expected: [String] = []
+        for r in 0 ..< 400 {
+            var keys = names.filter { _ in r < 20 || next(4) != 0 }
+            if r % 50 >= 25 { keys.reverse() }
+            if next(3) == 0, keys.count > 1 { keys.swapAt(next(keys.count), next(keys.count)) }
+            var members = keys.enumerated().map { i, k in "\"\(k)\":" + (i % 2 == 0 ? "\"v\(next(3))\"" : "\(r * i)") }
+            var kept = members
+            if next(5) == 0, let k = keys.first {
+                members.append("\"\(k)\":\"again\"")
+                kept = Array(kept.dropFirst()) + ["\"\(k)\":\"again\""]
+            }
+            lines.append("{" + members.joined(separator: ",") + "}")
+            expected.append("{" + kept.joined(separator: ",") + "}")
+        }
+        var options = EncodingOptions()
+        options.duplicateKeys = .last
+        let out = try decode(encode(lines, options: options))
+        #expect(firstDifference(actualText: out, expectedText: Array(expected.joined(separator: "\n").utf8)) == nil)
+    }
 }

@@ -184,6 +184,34 @@ import Testing
         #expect(parseError("{\"a\": x}", line: 10, column: 5) == "line 10, column 11: expected a value, found 'x'")
     }
 
+    /// Strings are copied eight bytes at a time: an escape, a UTF-8 sequence, a quote or a
+    /// control byte at every offset of strings around the word size must still come out exact
+    /// (in the key too, and minified), or be refused at its column.
+    @Test func stringsAroundWordBoundaries() throws {
+        // As written, as parsed, as minified.
+        let specials: [(String, String, String)] = [
+            (#"\n"#, "\n", #"\n"#), (#"\u00e9"#, "é", "é"), ("é", "é", "é"), ("😀", "😀", "😀"),
+            (#"\""#, "\"", #"\""#), (#"\\"#, "\\", #"\\"#),
+        ]
+        for length in 0 ... 26 {
+            for at in 0 ... length {
+                let head = String(repeating: "a", count: at)
+                let tail = String(repeating: "b", count: length - at)
+                for (written, value, canonical) in specials {
+                    let record = "{\"k\(head)\(written)\(tail)\":\"\(head)\(written)\(tail)\"}"
+                    let text = head + value + tail
+                    #expect(try parseRecord(record) == [ParsedField(key: "k" + text, kind: .string, text: text)], "\(record)")
+                    #expect(try minified("[\"\(head)\(written)\(tail)\"]") == "[\"\(head)\(canonical)\(tail)\"]")
+                }
+                #expect(parseError("{\"a\":\"\(head)\u{1}\(tail)\"}")
+                    == "line 1, column \(7 + at): control character U+0001 must be escaped in a string")
+                #expect(parseError(Array("{\"a\":\"\(head)".utf8) + [0xFF] + Array("\(tail)\"}".utf8))
+                    == "line 1, column \(7 + at): invalid UTF-8 in a string")
+                #expect(parseError("{\"a\":\"\(head)") == "line 1, column \(7 + at): input ends inside a record")
+            }
+        }
+    }
+
     @Test func stringErrorsNamePositions() {
         #expect(parseError("{\"a\":\"x\u{1}\"}") == "line 1, column 8: control character U+0001 must be escaped in a string")
         #expect(parseError("{\"a\":\"x\ny\"}") == "line 1, column 8: control character U+000A must be escaped in a string")
