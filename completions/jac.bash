@@ -188,7 +188,7 @@ _jac_pack() {
     repeating_flags=()
     non_repeating_flags=(--ndjson --json-array --canonicalize-keys --no-index --reference-header --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--block-records --block-bytes --level --zstd-level --codec --max-dict-entries --duplicate-keys -j --threads --memory-factor -o --output)
+    non_repeating_options=(--block-records --block-bytes --level --zstd-level --codec --max-dict-entries --duplicate-keys -j --threads --memory-factor -o --output --trace)
     __jac_offer_flags_options 1
 
     # Offer option value completions
@@ -220,6 +220,9 @@ _jac_pack() {
     '-o'|'--output')
         return
         ;;
+    '--trace')
+        return
+        ;;
     esac
 }
 
@@ -227,7 +230,7 @@ _jac_unpack() {
     repeating_flags=()
     non_repeating_flags=(--json-array --salvage --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format -j --threads -o --output)
+    non_repeating_options=(--format -j --threads -o --output --trace)
     __jac_offer_flags_options 1
 
     # Offer option value completions
@@ -239,6 +242,9 @@ _jac_unpack() {
         return
         ;;
     '-o'|'--output')
+        return
+        ;;
+    '--trace')
         return
         ;;
     esac

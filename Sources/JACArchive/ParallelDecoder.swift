@@ -144,7 +144,8 @@ public final class ParallelDecoder: @unchecked Sendable {
         var writer: RecordWriter?
         /// Whether no record of the chunk was rendered yet (array commas).
         var first = true
-        var pieces: [(text: [UInt8], records: Int)] = []
+        /// Each with the trace's id of the job that rendered it (0 without a trace).
+        var pieces: [(text: [UInt8], records: Int, renderer: Int)] = []
         var finished = false
         /// Whether a piece of it was written (the first gets the comma between chunks).
         var opened = false
@@ -339,7 +340,7 @@ public final class ParallelDecoder: @unchecked Sendable {
                 }
                 let chunk = job.chunks[job.nextChunk]
                 if !chunk.pieces.isEmpty {
-                    let (text, records) = chunk.pieces.removeFirst()
+                    let (text, records, renderer) = chunk.pieces.removeFirst()
                     let opens = !chunk.opened
                     chunk.opened = true
                     if chunk.finished && chunk.pieces.isEmpty { job.nextChunk += 1 }
@@ -349,7 +350,8 @@ public final class ParallelDecoder: @unchecked Sendable {
                     do throws(JACError) {
                         try emit(text, records: records, opensChunk: opens, wroteAny: &wroteAny, write: write)
                     } catch { writeError = error }
-                    trace?.record(.write, thread: TaskTrace.writer, bytes: text.count, group: job.sequence, since: start)
+                    trace?.record(.write, thread: TaskTrace.writer, bytes: text.count, group: job.sequence, since: start,
+                                  after: renderer)
                     lock.lock()
                     readyBytes -= text.count
                     // Room for another piece, or the next chunk is now the one waited for.
@@ -485,7 +487,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         rendering -= 1
         if !stopping {
             readyBytes += text.count
-            job.chunks[c].pieces.append((text, records))
+            job.chunks[c].pieces.append((text, records, TaskTrace.current?.runningID ?? 0))
         }
         if finished {
             job.chunks[c].finished = true

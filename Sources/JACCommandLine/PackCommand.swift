@@ -30,6 +30,8 @@ struct PackCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var tracing: TraceOptions
+
     func run() throws {
         Diagnostics.quiet = output.quiet
         BrokenPipe.reportAsError()
@@ -46,7 +48,7 @@ struct PackCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let clock = Stopwatch()
-        try Diagnostics.run { () throws(JACError) in
+        try tracing.recording(force: output.force) { try Diagnostics.run { () throws(JACError) in
             let source = try TextInput.open(input)
             let file = try OutputFile(path: outputPath, force: output.force, inputs: [input].compactMap(FileIdentity.init(path:)))
             Poison.arm(file)
@@ -58,7 +60,7 @@ struct PackCommand: ParsableCommand {
                 Poison.abort(file)
                 throw error
             }
-        }
+        } }
     }
 
     /// The `-v` summary: totals, speed, peak memory, and the fields that take the most room.

@@ -51,6 +51,8 @@ public struct SqueezeCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var tracing: TraceOptions
+
     public init() {}
 
     public func run() throws {
@@ -60,11 +62,11 @@ public struct SqueezeCommand: ParsableCommand {
         let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, input: input, level: options.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }
-        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
+        try tracing.recording(force: output.force) { try StageRunner.run(output: output, inputs: [input], binary: true) { (sink) throws(JACError) in
             let frames = try FrameReader(source: try ByteSource(path: input))
             let summary = try SqueezeStage.run(frames: frames, sink: sink, options: options, threads: threads)
             return "\(summary.records) records, \(summary.rawBlocks) raw blocks -> \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads"
-        }
+        } }
     }
 }
 

@@ -58,10 +58,10 @@ public final class TaskTrace: @unchecked Sendable {
     /// `job` recording itself when it runs: queued now, by the job or span current here.
     func wrap(_ job: @escaping WorkPool.Job, kind: Kind, bytes: Int, group: Int, lane: Int) -> WorkPool.Job {
         let queued = Self.now()
-        let parent = currentID
+        let parent = runningID
         let id = takeID()
         return { [self] worker in
-            let outer = currentID
+            let outer = runningID
             setCurrent(id)
             let start = Self.now()
             job(worker)
@@ -72,10 +72,11 @@ public final class TaskTrace: @unchecked Sendable {
     }
 
     /// Records a serial span of `thread` (`reader` or `writer`) that began at `start` (`now()`)
-    /// and ends now; the jobs added on this thread after it are its children.
-    public func record(_ kind: Kind, thread: Int, bytes: Int, group: Int, since start: Int) {
+    /// and ends now; the jobs added on this thread after it are its children. `after` is the
+    /// job that made what it writes (0: the span before it on this thread).
+    public func record(_ kind: Kind, thread: Int, bytes: Int, group: Int, since start: Int, after: Int = 0) {
         let id = takeID()
-        add(Record(id: id, parent: currentID, kind: kind, group: group, lane: -1, bytes: bytes,
+        add(Record(id: id, parent: after != 0 ? after : runningID, kind: kind, group: group, lane: -1, bytes: bytes,
                    thread: thread, queued: start, start: start, end: Self.now()))
         setCurrent(id)
     }
@@ -107,7 +108,8 @@ public final class TaskTrace: @unchecked Sendable {
         return bytes
     }
 
-    private var currentID: Int {
+    /// The job running on this thread, or the span that ran last on it (0: none).
+    public var runningID: Int {
         Int(bitPattern: pthread_getspecific(key))
     }
 
