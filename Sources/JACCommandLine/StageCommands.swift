@@ -100,7 +100,8 @@ public struct AssembleCommand: ParsableCommand {
         try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }
-            let summary = try AssembleStage.run(inputs: sources, sink: sink, index: index.index)
+            let summary = try AssembleStage.run(inputs: sources, sink: sink, index: index.index,
+                                                threads: SystemResources.cpuCount().count)
             return "\(summary.records) records in \(summary.blocks) blocks, \(summary.bytesOut) bytes written"
         }
     }
