@@ -124,9 +124,13 @@ public final class TaskTrace: @unchecked Sendable {
         return nextID - 1
     }
 
+    /// Keeps `record` while the records fit in `maxBytes` (the array grown by hand, so that its
+    /// doubling cannot pass the bound).
     private func add(_ record: Record) {
+        let most = Self.maxBytes / MemoryLayout<Record>.stride
         monitor.lock()
-        if (records.count + 1) * MemoryLayout<Record>.stride <= Self.maxBytes {
+        if records.count < most {
+            if records.count == records.capacity { records.reserveCapacity(min(most, max(1024, 2 * records.count))) }
             records.append(record)
         } else {
             dropped += 1
