@@ -165,7 +165,7 @@ _jac-squeeze() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--canonicalize-keys --force -f --quiet -q --verbose -v --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--level --zstd-level --codec --max-dict-entries --duplicate-keys -j -T --threads --memory-factor -o --output)
+    local -a non_repeating_options=(--level --zstd-level --codec --max-dict-entries --duplicate-keys -j -T --threads --memory-factor -o --output --trace)
     __jac-squeeze_offer_flags_options 1
 
     # Offer option value completions
@@ -192,6 +192,9 @@ _jac-squeeze() {
         ;;
     '-o'|'--output')
         __jac-squeeze_add_completions -f
+        return
+        ;;
+    '--trace')
         return
         ;;
     esac

@@ -20,7 +20,7 @@ function __jac-squeeze_parse_tokens -S
     set -l unparsed_tokens (__jac-squeeze_tokens -pc)
     switch $unparsed_tokens[1]
     case 'jac-squeeze'
-        __jac-squeeze_parse_subcommand 1 'level=' 'codec=' 'max-dict-entries=' 'canonicalize-keys' 'duplicate-keys=' 'j/threads=' 'memory-factor=' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'version' 'h/help'
+        __jac-squeeze_parse_subcommand 1 'level=' 'codec=' 'max-dict-entries=' 'canonicalize-keys' 'duplicate-keys=' 'j/threads=' 'memory-factor=' 'o/output=' 'f/force' 'q/quiet' 'v/verbose' 'trace=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __jac-squeeze_parse_subcommand -r 1 'version'
@@ -89,6 +89,7 @@ complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_o
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" f force' -l 'force' -s 'f' -d 'Overwrite an existing output file.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" q quiet' -l 'quiet' -s 'q' -d 'Print no warnings and no progress line.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" v verbose' -l 'verbose' -s 'v' -d 'Print what was done (sizes, ratio, time) on standard error.'
+complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" trace' -l 'trace' -d 'Write a trace of the run\'s thread-pool tasks to this file (see scripts/model).' -rfka ''
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" version' -l 'version' -d 'Show the version.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_flags_or_options "jac-squeeze" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'jac-squeeze' -n '__jac-squeeze_should_offer_completions_for_positional "jac-squeeze" -eq 2' -fa 'help' -d 'Show subcommand help information.'

@@ -188,7 +188,7 @@ _jac_pack() {
     repeating_flags=()
     non_repeating_flags=(-d --decompress -t --test -c --stdout -k --rm --ultra --ndjson --json-array --canonicalize-keys --no-index --reference-header --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--block-records --block-bytes --level --zstd-level --codec --max-dict-entries --duplicate-keys -j -T --threads --memory-factor -o --output)
+    non_repeating_options=(--block-records --block-bytes --level --zstd-level --codec --max-dict-entries --duplicate-keys -j -T --threads --memory-factor -o --output --trace)
     __jac_offer_flags_options -1
 
     # Offer option value completions
@@ -223,6 +223,9 @@ _jac_pack() {
         __jac_add_completions -f
         return
         ;;
+    '--trace')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -238,7 +241,7 @@ _jac_unpack() {
     repeating_flags=()
     non_repeating_flags=(--json-array --salvage --force -f --quiet -q --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format -j --threads -o --output)
+    non_repeating_options=(--format -j --threads -o --output --trace)
     __jac_offer_flags_options 1
 
     # Offer option value completions
@@ -252,6 +255,9 @@ _jac_unpack() {
         ;;
     '-o'|'--output')
         __jac_add_completions -f
+        return
+        ;;
+    '--trace')
         return
         ;;
     esac

@@ -51,6 +51,11 @@ public struct DecodeInput: @unchecked Sendable {
         self.records = records
     }
 
+    /// The compressed bytes it brings.
+    var byteCount: Int {
+        block?.bytes.count ?? segments.reduce(0) { $0 + $1.count }
+    }
+
     public init(number: Int, offset: Int, header: BlockHeader, entries: [FieldDirectoryEntry],
                 segments: [[UInt8]], records: Range<Int>? = nil) {
         self.number = number
@@ -70,11 +75,11 @@ public struct DecodeInput: @unchecked Sendable {
 /// chunk: dictionary references can make a block's text thousands of times its size.
 ///
 /// Memory: at most `maxBlocks` blocks are held at once (the caller's `next` is not called while
-/// that many are in flight; by default `ByteBudget`'s model, one per thread and one read),
-/// each its bytes (at most 256 MiB uncompressed) and decoded fields; with threads, rendered
-/// text not yet written stays under `outputBytes` plus one piece per thread, and one thread
-/// holds one piece. With one thread everything runs on the calling thread, in its own loop
-/// (no pool, no copies between threads).
+/// that many are in flight; by default `ByteBudget`'s model, one per thread and one read, and
+/// one with one thread, which reads only between blocks), each its bytes (at most 256 MiB
+/// uncompressed) and decoded fields; rendered text not yet written stays under `outputBytes`
+/// plus one piece per thread. With one thread the pool is inline: every job runs on the
+/// calling thread, a block is one chunk (no positions to find), and the steps are the same.
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
@@ -95,7 +100,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         self.spec = spec
         self.segmentLimit = segmentLimit
         self.chunkRecords = max(1, chunkRecords)
-        self.maxBlocks = maxBlocks ?? self.threads + ByteBudget.itemsBeyondThreads
+        self.maxBlocks = maxBlocks ?? (self.threads == 1 ? 1 : self.threads + ByteBudget.itemsBeyondThreads)
         self.pieceBytes = max(1, pieceBytes)
         self.outputBytes = outputBytes ?? 2 * self.threads * self.pieceBytes
     }
@@ -105,12 +110,14 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// first error, in input order, is thrown after everything before it was written.
     public func run(next: () throws(JACError) -> DecodeInput?,
                     write: (_ text: [UInt8], _ records: Int) throws(JACError) -> Void) throws(JACError) {
-        if threads == 1 {
-            try runInline(next: next, write: write)
-        } else {
-            try runPooled(next: next, write: write)
-        }
+        let pool = try WorkPool(threads: threads, lanes: 3)
+        let crew = Crew(pool: pool, decoders: (0 ..< pool.workers).map { _ in BlockDecoder(segmentLimit: segmentLimit) },
+                        chunkRecords: pool.isInline ? nil : chunkRecords)
+        TaskTrace.current?.settings = [("threads", pool.workers), ("blocks", maxBlocks), ("output", outputBytes)]
+        try run(crew, next: next, write: write)
     }
+
+    // MARK: - The steps
 
     // MARK: - The steps, shared by both ways of running
 
@@ -151,14 +158,15 @@ public final class ParallelDecoder: @unchecked Sendable {
         var writer: RecordWriter?
         /// Whether no record of the chunk was rendered yet (array commas).
         var first = true
-        var pieces: [(text: [UInt8], records: Int)] = []
+        /// Each with the trace's id of the job that rendered it (0 without a trace).
+        var pieces: [(text: [UInt8], records: Int, renderer: Int)] = []
         var finished = false
         /// Whether a piece of it was written (the first gets the comma between chunks).
         var opened = false
     }
 
     /// Opens the block (or takes the header given) and plans which segments to decode.
-    func prepare(_ job: Job, decoder: BlockDecoder) throws(JACError) {
+    func prepare(_ job: Job, decoder: BlockDecoder, chunkRecords: Int?) throws(JACError) {
         let header: BlockHeader
         if let block = job.input.block {
             let (h, areaStart) = try JACError.locating("block \(block.number) at offset \(block.offset)") {
@@ -201,7 +209,9 @@ public final class ParallelDecoder: @unchecked Sendable {
         }
         job.columns = Array(repeating: nil, count: job.entries.count)
         job.errors = Array(repeating: nil, count: job.entries.count)
-        job.chunkStarts = Array(stride(from: job.records.lowerBound, to: job.records.upperBound, by: chunkRecords))
+        // One chunk per block when one thread renders it all in order (no positions to find).
+        let step = chunkRecords ?? max(1, job.records.count)
+        job.chunkStarts = Array(stride(from: job.records.lowerBound, to: job.records.upperBound, by: step))
         job.positions = Array(repeating: [], count: job.entries.count)
         job.chunks = job.chunkStarts.map { _ in Chunk() }
     }
@@ -271,37 +281,6 @@ public final class ParallelDecoder: @unchecked Sendable {
         job.positions = []
     }
 
-    // MARK: - One thread
-
-    private func runInline(next: () throws(JACError) -> DecodeInput?,
-                           write: ([UInt8], Int) throws(JACError) -> Void) throws(JACError) {
-        let decoder = BlockDecoder(segmentLimit: segmentLimit)
-        var sequence = 0
-        var wroteAny = false
-        // One buffer for every piece: its pages are touched once, not for every block.
-        var text: [UInt8] = []
-        while let input = try next() {
-            let job = Job(sequence: sequence, input: input)
-            sequence += 1
-            try prepare(job, decoder: decoder)
-            // One writer goes through the records in order: no chunk positions are needed.
-            job.chunkStarts = []
-            for i in job.entries.indices {
-                job.columns[i] = try decodeField(job, i, decoder: decoder).0
-            }
-            var writer = makeWriter(job)
-            writer.seek(to: job.records.lowerBound)
-            var first = true
-            var opens = true
-            while writer.record < job.records.upperBound {
-                text.removeAll(keepingCapacity: true)
-                let records = render(upTo: job.records.upperBound, writer: &writer, first: &first, to: &text)
-                try emit(text, records: records, opensChunk: opens, wroteAny: &wroteAny, write: write)
-                opens = false
-            }
-            release(job)
-        }
-    }
     // MARK: - A pool of threads
 
     /// The pool's lanes: a free thread renders before it decodes, and decodes before it opens
@@ -312,7 +291,7 @@ public final class ParallelDecoder: @unchecked Sendable {
 
     private let lock = Monitor()
     /// Chunks waiting to render a piece, earliest first (a chunk that stopped goes back in its
-    /// place); `dispatchRenders` hands them to the pool.
+    /// place); `postRenders` hands them to the pool.
     private var renderQueue: [(job: Job, chunk: Int)] = []
     /// Bytes of pieces rendered and not yet written, and pieces being rendered: a render starts
     /// only while their sum, counting each of the latter as `pieceBytes`, is under
@@ -326,10 +305,12 @@ public final class ParallelDecoder: @unchecked Sendable {
     private var spareBuffers: [[UInt8]] = []
     private var stopping = false
 
-    private func runPooled(next: () throws(JACError) -> DecodeInput?,
-                           write: ([UInt8], Int) throws(JACError) -> Void) throws(JACError) {
-        let pool = try WorkPool(threads: threads, lanes: 3)
-        let crew = Crew(pool: pool, decoders: (0 ..< pool.workers).map { _ in BlockDecoder(segmentLimit: segmentLimit) })
+    /// Reads blocks, posts them and writes their pieces in order; the pool is only ever given
+    /// jobs outside `lock` (an inline pool runs them in `add`).
+    private func run(_ crew: Crew, next: () throws(JACError) -> DecodeInput?,
+                     write: ([UInt8], Int) throws(JACError) -> Void) throws(JACError) {
+        let pool = crew.pool
+        let trace = TaskTrace.current
         var jobs: [Job] = []
         var sequence = 0
         var inputDone = false
@@ -342,14 +323,21 @@ public final class ParallelDecoder: @unchecked Sendable {
             while !inputDone && jobs.count < maxBlocks {
                 lock.unlock()
                 var input: DecodeInput?
+                let start = trace == nil ? 0 : TaskTrace.now()
                 do throws(JACError) { input = try next() } catch { readError = error }
-                lock.lock()
+                trace?.record(.read, thread: TaskTrace.reader, bytes: input?.byteCount ?? 0, group: sequence, since: start)
                 if let input {
                     let job = Job(sequence: sequence, input: input)
+                    lock.lock()
                     sequence += 1
                     jobs.append(job)
-                    pool.add(lane: Lane.open) { [self] worker in open(job, worker: worker, crew) }
+                    lock.unlock()
+                    pool.add(lane: Lane.open, kind: .open, bytes: input.byteCount, group: job.sequence) { [self] worker in
+                        open(job, worker: worker, crew)
+                    }
+                    lock.lock()
                 } else {
+                    lock.lock()
                     // A read error is reported when every block before it has been written.
                     inputDone = true
                 }
@@ -360,7 +348,8 @@ public final class ParallelDecoder: @unchecked Sendable {
             }
             if headJob !== job {
                 headJob = job
-                dispatchRenders(crew)
+                postRenders(crew)
+                continue
             }
             if job.settled {
                 if let error = job.failure {
@@ -374,19 +363,22 @@ public final class ParallelDecoder: @unchecked Sendable {
                 }
                 let chunk = job.chunks[job.nextChunk]
                 if !chunk.pieces.isEmpty {
-                    let (text, records) = chunk.pieces.removeFirst()
+                    let (text, records, renderer) = chunk.pieces.removeFirst()
                     let opens = !chunk.opened
                     chunk.opened = true
                     if chunk.finished && chunk.pieces.isEmpty { job.nextChunk += 1 }
                     lock.unlock()
                     var writeError: JACError?
+                    let start = trace == nil ? 0 : TaskTrace.now()
                     do throws(JACError) {
                         try emit(text, records: records, opensChunk: opens, wroteAny: &wroteAny, write: write)
                     } catch { writeError = error }
+                    trace?.record(.write, thread: TaskTrace.writer, bytes: text.count, group: job.sequence, since: start,
+                                  after: renderer)
                     lock.lock()
                     readyBytes -= text.count
                     // Room for another piece, or the next chunk is now the one waited for.
-                    dispatchRenders(crew)
+                    postRenders(crew)
                     if let writeError {
                         failure = writeError
                         break outer
@@ -407,14 +399,23 @@ public final class ParallelDecoder: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Hands the pool every chunk of the render queue that may render a piece now (lock held:
-    /// `add` only queues).
-    private func dispatchRenders(_ crew: Crew) {
+    /// Hands the pool every chunk of the render queue that may render a piece now (called and
+    /// returning with the lock held, which it lets go while it adds: an inline pool renders in
+    /// `add`).
+    private func postRenders(_ crew: Crew) {
+        var renders: [(job: Job, chunk: Int)] = []
         while !stopping, let k = runnableRender() {
-            let (job, c) = renderQueue.remove(at: k)
+            renders.append(renderQueue.remove(at: k))
             rendering += 1
-            crew.pool.add(lane: Lane.render) { [self] _ in render(job, chunk: c, crew) }
         }
+        guard !renders.isEmpty else { return }
+        lock.unlock()
+        for (job, c) in renders {
+            crew.pool.add(lane: Lane.render, kind: .render, bytes: pieceBytes, group: job.sequence) { [self] _ in
+                render(job, chunk: c, crew)
+            }
+        }
+        lock.lock()
     }
 
     /// The first chunk in the render queue that may render a piece now (lock held).
@@ -431,16 +432,20 @@ public final class ParallelDecoder: @unchecked Sendable {
         renderQueue.insert((job, c), at: k ?? renderQueue.count)
     }
 
-    /// The pool and one block decoder per worker.
+    /// The pool, one block decoder per worker, and the records of a chunk (nil: a block is
+    /// one chunk).
     private struct Crew: @unchecked Sendable {
         let pool: WorkPool
         let decoders: [BlockDecoder]
+        let chunkRecords: Int?
     }
 
     /// Opens a block and queues the decoding of its fields.
     private func open(_ job: Job, worker: Int, _ crew: Crew) {
         var openError: JACError?
-        do throws(JACError) { try prepare(job, decoder: crew.decoders[worker]) } catch { openError = error }
+        do throws(JACError) {
+            try prepare(job, decoder: crew.decoders[worker], chunkRecords: crew.chunkRecords)
+        } catch { openError = error }
         lock.lock()
         defer { lock.unlock() }
         if let openError {
@@ -452,7 +457,9 @@ public final class ParallelDecoder: @unchecked Sendable {
         } else {
             job.pending = job.entries.count
             for i in job.entries.indices {
-                crew.pool.add(lane: Lane.decode) { [self] worker in decode(job, field: i, worker: worker, crew) }
+                crew.pool.add(lane: Lane.decode, kind: .decode, bytes: job.ranges[i].count, group: job.sequence) { [self] worker in
+                    decode(job, field: i, worker: worker, crew)
+                }
             }
         }
     }
@@ -489,18 +496,21 @@ public final class ParallelDecoder: @unchecked Sendable {
 
     /// Renders the next piece of chunk `c` and queues the chunk again unless it is done. The
     /// piece goes into a written-out buffer taken as the job starts, not when it was queued:
-    /// by then the writer has given more back (fresh buffers cost page faults).
+    /// by then the writer has given more back (fresh buffers cost page faults). A fresh one has
+    /// room for a piece and half again, so it neither grows (copying) nor, most often, gets
+    /// too large to keep.
     private func render(_ job: Job, chunk c: Int, _ crew: Crew) {
         lock.lock()
         var text = spareBuffers.popLast() ?? []
         lock.unlock()
+        if text.capacity == 0 { text.reserveCapacity(pieceBytes + pieceBytes / 2) }
         let (records, finished) = renderPiece(job, chunk: c, into: &text)
         lock.lock()
         defer { lock.unlock() }
         rendering -= 1
         if !stopping {
             readyBytes += text.count
-            job.chunks[c].pieces.append((text, records))
+            job.chunks[c].pieces.append((text, records, TaskTrace.current?.runningID ?? 0))
         }
         if finished {
             job.chunks[c].finished = true
@@ -509,7 +519,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         } else if !stopping {
             queueRender(job, c)
         }
-        dispatchRenders(crew)
+        postRenders(crew)
         lock.broadcast()
     }
 
@@ -518,7 +528,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         job.settled = true
         job.pending = job.chunks.count
         for c in job.chunks.indices { queueRender(job, c) }
-        dispatchRenders(crew)
+        postRenders(crew)
         lock.broadcast()
     }
 }

@@ -57,6 +57,8 @@ struct PackCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var tracing: TraceOptions
+
     func validate() throws {
         if keep && removeInputs { throw ValidationError("-k and --rm exclude each other") }
         if let shortLevel {
@@ -105,7 +107,7 @@ struct PackCommand: ParsableCommand {
             Diagnostics.error("refusing to write an archive to a terminal (use -o FILE or a pipe)")
             throw ExitCode(2)
         }
-        try Diagnostics.each(paths) { path in
+        try tracing.recording(force: output.force) { try Diagnostics.each(paths) { path in
             let budget = try threading.budget(blockBytes: options.split.blockBytes, input: path, level: options.squeeze.codec.level)
             if output.verbose { Diagnostics.info(budget.reason) }
             var job = PackJob()
@@ -123,7 +125,7 @@ struct PackCommand: ParsableCommand {
                     try Self.remove(path)
                 }
             }
-        }
+        } }
     }
 
     private func unpack(_ paths: [String]) throws {

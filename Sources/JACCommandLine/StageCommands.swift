@@ -70,6 +70,8 @@ public struct SqueezeCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var tracing: TraceOptions
+
     public init() {}
 
     public func run() throws {
@@ -79,11 +81,11 @@ public struct SqueezeCommand: ParsableCommand {
         let budget = try threading.budget(blockBytes: SplitOptions().blockBytes, input: input, level: options.codec.level)
         let threads = budget.threads
         if output.verbose { Diagnostics.info(budget.reason) }
-        try StageRunner.run(output: output, inputs: [input], binary: true) { (sink, _) throws(JACError) in
+        try tracing.recording(force: output.force) { try StageRunner.run(output: output, inputs: [input], binary: true) { (sink, _) throws(JACError) in
             let frames = try FrameReader(source: try ByteSource(path: input))
             let summary = try SqueezeStage.run(frames: frames, sink: sink, options: options, threads: threads)
             return "\(summary.records) records, \(summary.rawBlocks) raw blocks -> \(summary.blocks) blocks, \(summary.bytesIn) -> \(summary.bytesOut) bytes, \(threads) threads"
-        }
+        } }
     }
 }
 
@@ -119,7 +121,8 @@ public struct AssembleCommand: ParsableCommand {
         try StageRunner.run(output: output, inputs: paths, binary: true, poison: true) { (sink, _) throws(JACError) in
             var sources: [ByteSource] = []
             for path in paths { sources.append(try ByteSource(path: path)) }
-            let summary = try AssembleStage.run(inputs: sources, sink: sink, index: index.index)
+            let summary = try AssembleStage.run(inputs: sources, sink: sink, index: index.index,
+                                                threads: SystemResources.cpuCount().count)
             return "\(summary.records) records in \(summary.blocks) blocks, \(summary.bytesOut) bytes written"
         }
     }

@@ -34,6 +34,8 @@ struct UnpackCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var tracing: TraceOptions
+
     func run() throws {
         Diagnostics.quiet = output.quiet
         try TerminalInput.refuse([input], reading: "an archive")
@@ -48,9 +50,9 @@ struct UnpackCommand: ParsableCommand {
         job.verbose = output.verbose
         BrokenPipe.endQuietly()
         var salvaged: Salvage.Summary?
-        try Diagnostics.run(naming: input) { () throws(JACError) in
+        try tracing.recording(force: output.force) { try Diagnostics.run(naming: input) { () throws(JACError) in
             salvaged = try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
-        }
+        } }
         if let lines = salvaged?.lossReport(input: ByteSource.displayName(of: input)), !lines.isEmpty {
             for line in lines { Diagnostics.error(line) }
             throw ExitCode(1)

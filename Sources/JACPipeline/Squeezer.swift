@@ -24,7 +24,8 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// `maxInFlightBytes` before they go to the pool and released once their block is handed out,
 /// which bounds memory in bytes whatever the blocks' size; only a block that comes alone may
 /// exceed it, up to `SplitOptions.maxBlockBytes`. At most `maxInFlight` blocks are held, which
-/// lets tiny blocks flow in batches.
+/// lets tiny blocks flow in batches. With one thread the reader runs the jobs itself (an inline
+/// `WorkPool`), while this thread writes.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing; so does the error reported for bad input: the one earliest in the
 /// input (a failed block waits for its turn in the `ReorderWindow`, like results).
@@ -66,6 +67,8 @@ public final class Squeezer: @unchecked Sendable {
     public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
         let pool = try WorkPool(threads: threads, lanes: 2)
+        let trace = TaskTrace.current
+        trace?.settings = [("threads", pool.workers), ("budget", maxInFlightBytes), ("window", maxInFlight)]
         let flow = Flow(options: options, pool: pool, budget: ByteBudget(limit: maxInFlightBytes),
                         window: ReorderWindow(capacity: maxInFlight))
         do throws(JACError) {
@@ -78,11 +81,14 @@ public final class Squeezer: @unchecked Sendable {
         while failure == nil, let (sequence, result) = flow.window.take() {
             switch result {
             case .success(let finished):
+                let start = trace == nil ? 0 : TaskTrace.now()
                 do throws(JACError) {
                     try output(sequence, finished.blocks)
                 } catch {
                     failure = error
                 }
+                trace?.record(.write, thread: TaskTrace.writer, bytes: finished.blocks.reduce(0) { $0 + $1.bytes.count },
+                              group: sequence, since: start)
                 flow.budget.release(finished.cost)
             case .failure(let error):
                 failure = error
@@ -134,6 +140,7 @@ public final class Squeezer: @unchecked Sendable {
         let compressors: [SegmentCompressor]
         let lock = Monitor()
         var readerStopped = false
+        let trace = TaskTrace.current
 
         init(options: SqueezeOptions, pool: WorkPool, budget: ByteBudget, window: ReorderWindow<Finished>) {
             self.options = options
@@ -165,7 +172,10 @@ public final class Squeezer: @unchecked Sendable {
             while true {
                 let chunk: RawChunk
                 do throws(JACError) {
-                    guard let next = try input() else {
+                    let start = trace == nil ? 0 : TaskTrace.now()
+                    let next = try input()
+                    trace?.record(.read, thread: TaskTrace.reader, bytes: next?.text.count ?? 0, group: next?.block ?? -1, since: start)
+                    guard let next else {
                         if let job, !job.hasLastChunk {
                             end(job, blocksRead, with: JACError(.bug, "input ends inside a block"))
                         } else {
@@ -207,7 +217,9 @@ public final class Squeezer: @unchecked Sendable {
                 lock.unlock()
                 let c = chunksRead
                 chunksRead += 1
-                pool.add(lane: 1) { [self] worker in encode(chunk: c, of: job, worker: worker) }
+                pool.add(lane: 1, kind: .encode, bytes: chunk.text.count, group: job.sequence) { [self] worker in
+                    encode(chunk: c, of: job, worker: worker)
+                }
             }
         }
 
@@ -289,7 +301,9 @@ public final class Squeezer: @unchecked Sendable {
             }
             tasks.sort { $0.size != $1.size ? $0.size > $1.size : ($0.block, $0.field) < ($1.block, $1.field) }
             for t in tasks {
-                pool.add(lane: 0) { [self] worker in finish(field: t.field, block: t.block, of: job, worker: worker) }
+                pool.add(lane: 0, kind: .compress, bytes: t.size, group: job.sequence) { [self] worker in
+                    finish(field: t.field, block: t.block, of: job, worker: worker)
+                }
             }
         }
 

@@ -140,7 +140,9 @@ public enum AssembleStage {
     /// part, so an ordered stream (what jac-squeeze writes) never waits.
     public static let maxPendingBytes = Limits.maxBlockUncompressedBytes
 
-    public static func run(inputs: [ByteSource], sink: ByteSink, index: ArchiveWriter.Index) throws(JACError) -> StageSummary {
+    /// - Parameter threads: the threads that check the fields of a block from a frame.
+    public static func run(inputs: [ByteSource], sink: ByteSink, index: ArchiveWriter.Index,
+                           threads: Int = 1) throws(JACError) -> StageSummary {
         var writer: ArchiveWriter?
         var summary = StageSummary()
         for source in inputs {
@@ -157,7 +159,7 @@ public enum AssembleStage {
             // Named: of several inputs, which one is damaged or not an archive.
             do throws(JACError) {
                 if isFrames {
-                    try appendFrames(FrameReader(source: source), open: open, summary: &summary)
+                    try appendFrames(FrameReader(source: source), open: open, threads: threads, summary: &summary)
                 } else {
                     try appendArchive(try ArchiveReader(source: source), open: open, summary: &summary)
                 }
@@ -175,10 +177,11 @@ public enum AssembleStage {
     }
 
     private static func appendFrames(_ frames: FrameReader, open: (FileHeader) throws(JACError) -> ArchiveWriter,
-                                     summary: inout StageSummary) throws(JACError) {
+                                     threads: Int, summary: inout StageSummary) throws(JACError) {
         let name = frames.source.name
         let writer = try open(try frames.readHeader(expecting: .compressed))
-        let decoder = BlockDecoder(segmentLimit: segmentLimit(of: writer))
+        let checker = try BlockChecker(threads: threads, segmentLimit: segmentLimit(of: writer))
+        defer { checker.stop() }
         // Per raw block: its part count and the parts received and not yet written (held by
         // what arrived, never by what a frame claims). Parts `..< nextPart` of `next` are out.
         var pending: [Int: (parts: Int, received: [Int: EncodedBlock])] = [:]
@@ -201,8 +204,8 @@ public enum AssembleStage {
                 pending[frame.sequence] = entry
                 held = (held.blocks + 1, held.bytes + block.bytes.count)
                 while var ready = pending[next], let block = ready.received.removeValue(forKey: nextPart) {
-                    _ = try JACError.locating("\(name): block \(next) part \(nextPart)") { () throws(JACError) in
-                        try check(block.bytes, claimedRecords: block.recordCount, decoder: decoder)
+                    try JACError.locating("\(name): block \(next) part \(nextPart)") { () throws(JACError) in
+                        try claim(block.recordCount, of: try checker.check(block.bytes))
                     }
                     try writer.append(block)
                     records += block.recordCount
@@ -260,16 +263,11 @@ public enum AssembleStage {
         return header.recordCount
     }
 
-    /// Nothing is written that a reader of the output would refuse: a block from a frame, whose
-    /// CRC covers only the frame, is decoded as a full read does it (header limits, block CRC,
-    /// tiling, every segment decompressed and decoded) and its record count compared with the
-    /// frame's claim. Returns the record count.
-    private static func check(_ bytes: [UInt8], claimedRecords: Int?, decoder: BlockDecoder) throws(JACError) -> Int {
-        let header = try decoder.check(ArchiveBlock(number: 0, offset: 0, bytes: bytes))
-        if let claimedRecords, claimedRecords != header.recordCount {
-            throw JACError(.frame, "frame says \(claimedRecords) records, block holds \(header.recordCount)")
+    /// A frame's record count must be its block's.
+    private static func claim(_ records: Int, of header: BlockHeader) throws(JACError) {
+        if records != header.recordCount {
+            throw JACError(.frame, "frame says \(records) records, block holds \(header.recordCount)")
         }
-        return header.recordCount
     }
 
     /// The segment limit readers of the output apply (doc/format.md §3).

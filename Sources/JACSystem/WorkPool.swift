@@ -3,12 +3,15 @@
 /// priorities: "most advanced task first"). A job gets the number of the worker running it, so
 /// that per-thread state (a codec's context) is an array the owner indexes.
 ///
-/// One thread is a pool like any other (no job runs on the caller's thread): `jac pack -j1`
-/// reads on one thread while its worker encodes, which running jobs inline in `add` on the
-/// reader gave up (measured: 15% more wall time).
+/// One thread is no thread, as pool.c built without threads: `add` runs the job on the caller,
+/// as worker 0, before it returns, so one thread takes the same code path as many. A job added
+/// by a running job waits in its lane until that job returns (so a job may add under its
+/// owner's lock), and the caller runs every queued job, lowest lane first, before `add`
+/// returns; outside jobs, owners call `add` without holding a lock their jobs take.
 ///
 /// The pool bounds neither memory nor jobs: its owners admit work with a `ByteBudget` (where
-/// the memory model is stated) and hand results out through a `ReorderWindow`.
+/// the memory model is stated) and hand results out through a `ReorderWindow`. With a
+/// `TaskTrace` on (`--trace`), every job is recorded with its kind and bytes.
 public final class WorkPool: @unchecked Sendable {
     public typealias Job = @Sendable (_ worker: Int) -> Void
     /// Starts a thread running its argument: `startThread`, or a test's that fails on purpose.
@@ -16,21 +19,31 @@ public final class WorkPool: @unchecked Sendable {
 
     /// Workers that run jobs, numbered 0 ..< workers.
     public private(set) var workers = 0
+    /// Whether jobs run on the thread that adds them (a pool of one thread).
+    public let isInline: Bool
 
     private let monitor = Monitor()
     private var lanes: [[Job?]]
     private var heads: [Int]
     private var stopping = false
     private var running = 0
+    /// An inline pool's caller is running queued jobs.
+    private var draining = false
+    private let trace = TaskTrace.current
 
     /// Starts `threads` threads, or as many as the system gives (the output of a pool's owner
-    /// never depends on their number); throws only when it gives none.
+    /// never depends on their number); throws only when it gives none. One thread starts none.
     public init(threads: Int, lanes: Int, start: ThreadStarter = startThread) throws(JACError) {
         self.lanes = Array(repeating: [], count: max(1, lanes))
         heads = Array(repeating: 0, count: max(1, lanes))
+        isInline = threads <= 1
+        if isInline {
+            workers = 1
+            return
+        }
         monitor.lock()
         defer { monitor.unlock() }
-        for worker in 0 ..< max(1, threads) {
+        for worker in 0 ..< threads {
             do throws(JACError) {
                 try start { [self] in work(worker) }
             } catch {
@@ -42,13 +55,34 @@ public final class WorkPool: @unchecked Sendable {
         workers = running
     }
 
-    /// Queues `job` in `lane` (0 runs first). Jobs added once the pool is stopping are dropped.
-    public func add(lane: Int, _ job: @escaping Job) {
+    /// Queues `job` in `lane` (0 runs first); on an inline pool, runs it (and the jobs it adds)
+    /// unless a job is running already. Jobs added once the pool is stopping are dropped.
+    /// `kind` and `bytes` name the job in a trace, and `group` says which item (block) it
+    /// works on; they cost nothing when no trace is on.
+    public func add(lane: Int, kind: TaskTrace.Kind, bytes: Int = 0, group: Int = -1, _ job: @escaping Job) {
+        let job = trace.map { $0.wrap(job, kind: kind, bytes: bytes, group: group, lane: lane) } ?? job
         monitor.lock()
-        if !stopping {
-            lanes[lane].append(job)
-            monitor.signal()
+        guard !stopping else {
+            monitor.unlock()
+            return
         }
+        lanes[lane].append(job)
+        guard isInline else {
+            monitor.signal()
+            monitor.unlock()
+            return
+        }
+        guard !draining else {
+            monitor.unlock()
+            return
+        }
+        draining = true
+        while let next = takeJob() {
+            monitor.unlock()
+            next(0)
+            monitor.lock()
+        }
+        draining = false
         monitor.unlock()
     }
 

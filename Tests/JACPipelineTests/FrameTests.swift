@@ -52,9 +52,9 @@ struct AssembleCheckTests {
         }
     }
 
-    func assembleError(_ inputs: [[UInt8]], _ h: StageHarness) -> JACError? {
+    func assembleError(_ inputs: [[UInt8]], _ h: StageHarness, threads: Int = 1) -> JACError? {
         do {
-            _ = try h.assemble(inputs)
+            _ = try h.assemble(inputs, threads: threads)
             return nil
         } catch let error as JACError {
             return error
@@ -63,13 +63,15 @@ struct AssembleCheckTests {
         }
     }
 
-    @Test func malformedBlockWithValidChecksumsIsRefused() throws {
+    /// Checked inline and with its fields on a pool (`BlockChecker`): the same verdict.
+    @Test(arguments: [1, 3])
+    func malformedBlockWithValidChecksumsIsRefused(threads: Int) throws {
         let h = try StageHarness()
         // Unchanged, the stream assembles and reads back.
         let intact = try Self.stream(presence: 0x07, h)
-        #expect(try h.unpack(try h.assemble([intact.frames])) == Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8))
+        #expect(try h.unpack(try h.assemble([intact.frames], threads: threads)) == Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8))
         let bad = try Self.stream(presence: 0x03, h)
-        let error = try #require(assembleError([bad.frames], h))
+        let error = try #require(assembleError([bad.frames], h, threads: threads))
         #expect(error.kind == .corruptBlock)
         #expect(error.message.contains("block 0 part 0") && error.message.contains("field \"a\"")
             && error.message.contains("presence bitmap has 2 values, directory says 3"), "\(error.message)")

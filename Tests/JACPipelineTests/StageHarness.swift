@@ -59,11 +59,11 @@ final class StageHarness {
         }
     }
 
-    func assemble(_ inputs: [[UInt8]], index: ArchiveWriter.Index = .announced) throws -> [UInt8] {
+    func assemble(_ inputs: [[UInt8]], index: ArchiveWriter.Index = .announced, threads: Int = 1) throws -> [UInt8] {
         var sources: [ByteSource] = []
         for input in inputs { sources.append(try ByteSource(path: try file(input))) }
         return try output { (sink) throws(JACError) in
-            _ = try AssembleStage.run(inputs: sources, sink: sink, index: index)
+            _ = try AssembleStage.run(inputs: sources, sink: sink, index: index, threads: threads)
         }
     }
 

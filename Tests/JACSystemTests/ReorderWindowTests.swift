@@ -10,7 +10,7 @@ struct ReorderWindowTests {
         var order = Array(0 ..< 300)
         var rng = SystemRandomNumberGenerator()
         order.shuffle(using: &rng)
-        for s in order { pool.add(lane: 0) { _ in window.put(s, .success(s * s)) } }
+        for s in order { pool.add(lane: 0, kind: .encode) { _ in window.put(s, .success(s * s)) } }
         window.finish(count: 300)
         var taken: [Int] = []
         while let (sequence, result) = window.take() {

@@ -1,3 +1,5 @@
+import func Glibc.pthread_equal
+import func Glibc.pthread_self
 import JACSystem
 import Testing
 
@@ -17,7 +19,7 @@ struct WorkPoolTests {
         let pool = try WorkPool(threads: 4, lanes: 2)
         #expect(pool.workers == 4)
         let window = ReorderWindow<Int>()
-        for s in 0 ..< 1000 { pool.add(lane: s % 2) { worker in window.put(s, .success(worker)) } }
+        for s in 0 ..< 1000 { pool.add(lane: s % 2, kind: .encode) { worker in window.put(s, .success(worker)) } }
         window.finish(count: 1000)
         var count = 0
         while let (_, result) = window.take() {
@@ -33,11 +35,11 @@ struct WorkPoolTests {
         let pool = try WorkPool(threads: 2, lanes: 2, start: Self.starter(working: 1))
         let gate = Gate()
         let log = EventLog()
-        pool.add(lane: 1) { _ in gate.wait() }
-        for name in ["late 1", "late 2"] { pool.add(lane: 1) { _ in log.add(name) } }
-        for name in ["early 1", "early 2"] { pool.add(lane: 0) { _ in log.add(name) } }
+        pool.add(lane: 1, kind: .encode) { _ in gate.wait() }
+        for name in ["late 1", "late 2"] { pool.add(lane: 1, kind: .encode) { _ in log.add(name) } }
+        for name in ["early 1", "early 2"] { pool.add(lane: 0, kind: .encode) { _ in log.add(name) } }
         let done = Gate()
-        pool.add(lane: 1) { _ in done.open() }
+        pool.add(lane: 1, kind: .encode) { _ in done.open() }
         gate.open()
         done.wait()
         pool.stop()
@@ -52,7 +54,7 @@ struct WorkPoolTests {
         let pool = try WorkPool(threads: 4, lanes: 1, start: Self.starter(working: 2))
         #expect(pool.workers == 2)
         let window = ReorderWindow<Int>()
-        for s in 0 ..< 100 { pool.add(lane: 0) { worker in window.put(s, .success(worker)) } }
+        for s in 0 ..< 100 { pool.add(lane: 0, kind: .encode) { worker in window.put(s, .success(worker)) } }
         window.finish(count: 100)
         var workers = Set<Int>()
         while let (_, result) = window.take() { workers.insert(try result.get()) }
@@ -60,22 +62,39 @@ struct WorkPoolTests {
         #expect(workers.isSubset(of: [0, 1]))
     }
 
-    /// One thread is a pool like any other: jobs run off the caller's thread, as worker 0, in
-    /// lane order.
-    @Test func oneThreadRunsJobsOnItsWorker() throws {
+    /// One thread is inline: `add` runs the job on the caller, as worker 0, before it returns.
+    @Test func oneThreadRunsJobsOnTheCaller() throws {
         let pool = try WorkPool(threads: 1, lanes: 2)
-        #expect(pool.workers == 1)
-        let gate = Gate()
+        #expect(pool.isInline && pool.workers == 1)
+        let caller = pthread_self()
         let log = EventLog()
-        pool.add(lane: 0) { _ in gate.wait() }
-        for (lane, name) in [(1, "b"), (0, "a"), (1, "c")] { pool.add(lane: lane) { worker in log.add("\(name)\(worker)") } }
-        #expect(log.all.isEmpty)
-        gate.open()
-        let done = Gate()
-        pool.add(lane: 1) { _ in done.open() }
-        done.wait()
+        pool.add(lane: 1, kind: .encode) { worker in log.add("ran on worker \(worker), caller \(pthread_equal(pthread_self(), caller) != 0)") }
+        #expect(log.all == ["ran on worker 0, caller true"])
         pool.stop()
-        #expect(log.all == ["a0", "b0", "c0"])
+        pool.add(lane: 0, kind: .encode) { _ in log.add("ran after stop") }
+        #expect(log.all.count == 1)
+    }
+
+    /// Jobs added by an inline job wait for it to return, then run before the outer `add`
+    /// returns, lowest lane first (so a job may add while it holds its owner's lock).
+    @Test func inlineJobsAddedByAJobRunAfterItInLaneOrder() throws {
+        let lock = Monitor()
+        let log = EventLog()
+        let pool = try WorkPool(threads: 1, lanes: 2)
+        pool.add(lane: 1, kind: .open) { _ in
+            lock.lock()
+            pool.add(lane: 1, kind: .decode) { _ in
+                lock.lock()
+                log.add("late")
+                pool.add(lane: 0, kind: .render) { _ in log.add("late's child") }
+                lock.unlock()
+            }
+            pool.add(lane: 0, kind: .render) { _ in lock.lock(); log.add("early"); lock.unlock() }
+            log.add("parent")
+            lock.unlock()
+        }
+        #expect(log.all == ["parent", "early", "late", "late's child"])
+        pool.stop()
     }
 
     /// `stop` waits for the job running, and a job added afterwards never runs.
@@ -83,7 +102,7 @@ struct WorkPoolTests {
         let pool = try WorkPool(threads: 2, lanes: 1)
         let started = Gate()
         let log = EventLog()
-        pool.add(lane: 0) { _ in
+        pool.add(lane: 0, kind: .encode) { _ in
             started.open()
             pause()
             log.add("job done")
@@ -91,7 +110,7 @@ struct WorkPoolTests {
         started.wait()
         pool.stop()
         log.add("stopped")
-        pool.add(lane: 0) { _ in log.add("ran after stop") }
+        pool.add(lane: 0, kind: .encode) { _ in log.add("ran after stop") }
         pause()
         #expect(log.all == ["job done", "stopped"])
     }
@@ -137,7 +156,7 @@ struct WorkPoolTests {
         let reader = try onThread {
             for s in 0 ..< items {
                 guard budget.acquire(cost(s)) else { return }
-                pool.add(lane: 0) { _ in
+                pool.add(lane: 0, kind: .encode) { _ in
                     log.add("ran")
                     window.put(s, fails(s).map { .failure($0) } ?? .success(budget.inUse))
                 }
