@@ -231,6 +231,8 @@ public struct RecordWriter {
         let s = state
         var finished = 0
         var cell: [UInt8] = []
+        var cellSpool = TextSpool()
+        defer { cellSpool.deallocate() }
         var resume = openRecord
         openRecord = nil
         let count = s.views.count
@@ -247,8 +249,6 @@ public struct RecordWriter {
                     s.appendValue(column: column, raw: false, &spool, &out)
                 } else {
                     // A cell is quoted only when it needs it, which is known once it is rendered.
-                    var cellSpool = TextSpool()
-                    defer { cellSpool.deallocate() }
                     cell.removeAll(keepingCapacity: true)
                     s.appendValue(column: column, raw: true, &cellSpool, &cell)
                     cellSpool.flush(to: &cell)
