@@ -14,6 +14,8 @@ public struct FieldColumn {
     public private(set) var payload: [UInt8]
     private(set) var tagStart = 0
     private(set) var boolStart = 0
+    /// The type tag all values share, nil when they differ (or there are none).
+    private(set) var soleTag: UInt8?
     private(set) var ints: [Int64] = []
     /// Decimals: sign, digit range, exponent.
     private(set) var decimals: [(negative: Bool, digits: Range<Int>, exponent: Int32)] = []
@@ -42,8 +44,10 @@ public struct FieldColumn {
         }
         var r = ByteReader(p)
         let presence = try r.readBytes(entry.presenceBytes)
+        // Counted a byte at a time; bits past the last record do not count.
         var ones = 0
-        for i in 0 ..< recordCount where BitPacking.bit(presence, i) { ones += 1 }
+        for i in 0 ..< recordCount >> 3 { ones += presence[i].nonzeroBitCount }
+        if recordCount & 7 != 0 { ones += (presence[recordCount >> 3] & (1 << UInt8(recordCount & 7) &- 1)).nonzeroBitCount }
         guard ones == present else {
             throw JACError(.corruptBlock, "presence bitmap has \(ones) values, directory says \(present)")
         }
@@ -51,6 +55,7 @@ public struct FieldColumn {
         let tags = try r.readBytes(entry.tagBytes)
         let counts = BitPacking.tagCounts(tags, count: present)
         guard counts[7] == 0 else { throw JACError(.unsupportedFeature, "reserved type tag 7") }
+        soleTag = present > 0 ? counts.firstIndex(of: present).map { UInt8($0) } : nil
         guard entry.usesDictionary == (entry.dictEntryCount > 0) else {
             throw JACError(.corruptBlock, "dictionary flag and entry count disagree")
         }

@@ -25,69 +25,43 @@ public enum RowFormat: Sendable {
 /// directory order, which is first-seen input order unless keys were canonicalized; a projection
 /// writer (`init(keys:columns:)`) uses the caller's key order and treats a missing column as a
 /// key no record of the block has.
+///
+/// Objects cost what their values cost, not fields x records: the presence bitmaps of a window
+/// of records are turned, a word at a time, into each record's list of present columns, so a
+/// record of a block with many fields visits only the fields it has. Text is written through a
+/// pointer into a `TextSpool`, keys pre-rendered once per writer.
 public struct RecordWriter {
     /// Kept so the views' memory stays alive (the arrays are never mutated).
     private let columns: [FieldColumn?]
-    /// Plain pointers into each column: the hot loops then touch no reference counts, which
-    /// matters when several threads render parts of the same block.
-    private var views: [View?]
-    /// Each key as JSON text followed by `:`.
-    private var keys: [[UInt8]]
     /// The raw key bytes (for CSV headers).
     public let keyNames: [[UInt8]]
-    private var cursors: [Cursor]
+    /// Views, cursors, keys and the window behind plain pointers: the hot loops then touch no
+    /// reference counts or array checks, which matters when several threads render parts of
+    /// the same block. Copied when a copy of the writer changes.
+    private var state: WriterState
     /// The record the cursors stand at.
     private var nextRecord = 0
     /// Where rendering stopped inside record `nextRecord` when a piece's budget ran out: the
     /// next column and whether the record shows a value yet; nil between records.
     private var openRecord: (column: Int, empty: Bool)?
-    /// Per key, the path into its column's objects or arrays (`jac cat -F a.b`), when it has one.
-    /// Such a key's view is in `pathViews`, its `views` entry nil: the loops then look at paths
-    /// only where a value is absent, and only when `hasPaths`.
+    /// Per key, the path into its column's objects or arrays (`jac cat -F a.b`), when it has one;
+    /// `hasPaths` chooses the loops that look at them.
     private let paths: [JSONPath?]
-    private var pathViews: [View?]
     private let hasPaths: Bool
     /// A path key's whole value, before the part the path selects is taken from it.
     private var whole: [UInt8] = []
 
-    private struct View {
-        var payload: UnsafeRawBufferPointer
-        var tags: UnsafeRawBufferPointer
-        var bools: UnsafeRawBufferPointer
-        var ints: UnsafeBufferPointer<Int64>
-        var decimals: UnsafeBufferPointer<(negative: Bool, digits: Range<Int>, exponent: Int32)>
-        var strings: UnsafeBufferPointer<Range<Int>>
-        var objects: UnsafeBufferPointer<Range<Int>>
-        var arrays: UnsafeBufferPointer<Range<Int>>
-
-        init(_ c: FieldColumn) {
-            // The column's arrays are immutable and owned by `columns` for the writer's life.
-            payload = c.payload.withUnsafeBytes { $0 }
-            tags = UnsafeRawBufferPointer(rebasing: payload[c.tagStart...])
-            bools = UnsafeRawBufferPointer(rebasing: payload[c.boolStart...])
-            ints = c.ints.withUnsafeBufferPointer { $0 }
-            decimals = c.decimals.withUnsafeBufferPointer { $0 }
-            strings = c.strings.withUnsafeBufferPointer { $0 }
-            objects = c.objects.withUnsafeBufferPointer { $0 }
-            arrays = c.arrays.withUnsafeBufferPointer { $0 }
-        }
-    }
-
-    fileprivate struct Cursor {
-        var tag = 0, bool = 0, int = 0, decimal = 0, string = 0, object = 0, array = 0
-    }
-
     /// Where a column's values for some record start: lets several writers render parts of one
     /// block in parallel without each counting the values before its part.
     public struct Position: Sendable {
-        fileprivate var cursor = Cursor()
+        fileprivate var cursor = ColumnCursor()
     }
 
     /// The positions of `column` at each of `records` (ascending), found in one pass.
     public static func positions(of column: FieldColumn, at records: [Int]) -> [Position] {
         var out: [Position] = []
         out.reserveCapacity(records.count)
-        var cursor = Cursor()
+        var cursor = ColumnCursor()
         var r = 0
         column.payload.withUnsafeBytes { p in
             let tags = UnsafeRawBufferPointer(rebasing: p[column.tagStart...])
@@ -117,8 +91,9 @@ public struct RecordWriter {
     /// `positions(of:at:)`; nil entries for missing columns).
     public mutating func seek(to record: Int, positions: [Position?]) {
         precondition(positions.count == columns.count)
+        makeUnique()
         for c in columns.indices {
-            if let p = positions[c] { cursors[c] = p.cursor }
+            if let p = positions[c] { state.cursors[c] = p.cursor }
         }
         nextRecord = record
         openRecord = nil
@@ -139,34 +114,46 @@ public struct RecordWriter {
         self.paths = paths ?? Array(repeating: nil, count: keys.count)
         hasPaths = self.paths.contains { $0 != nil }
         self.columns = columns
-        views = columns.map { $0.map(View.init) }
-        pathViews = Array(repeating: nil, count: columns.count)
-        for i in self.paths.indices where self.paths[i] != nil { (pathViews[i], views[i]) = (views[i], nil) }
         keyNames = keys
-        self.keys = keys.map { name in
-            var key: [UInt8] = []
-            name.withUnsafeBytes { JSONWriter.appendString($0, to: &key) }
-            key.append(UInt8(ascii: ":"))
-            return key
+        var text: [UInt8] = []
+        var starts = [0]
+        for name in keys {
+            text.append(UInt8(ascii: ","))
+            name.withUnsafeBytes { JSONWriter.appendString($0, to: &text) }
+            text.append(UInt8(ascii: ":"))
+            starts.append(text.count)
         }
-        cursors = Array(repeating: Cursor(), count: columns.count)
+        state = WriterState(views: columns.map { $0.map(ColumnView.init) ?? ColumnView() }, keyText: text, keyStarts: starts)
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&state) { state = state.copy() }
     }
 
     /// Appends records from where the writer stands up to record `end` as objects, stopping
-    /// once `out` holds `budget` bytes or more: see `render`. `first` says whether a record was
-    /// already written before, for array commas. Returns how many records it finished.
+    /// once `out` holds `budget` bytes or more: see `renderObjects`. `first` says whether a
+    /// record was already written before, for array commas. Returns how many records it finished.
     public mutating func write(upTo end: Int, layout: RecordLayout, first: inout Bool, budget: Int = .max,
                                to out: inout [UInt8]) -> Int {
-        hasPaths ? render(upTo: end, .object(layout), paths: true, first: &first, budget: budget, to: &out)
-            : render(upTo: end, .object(layout), paths: false, first: &first, budget: budget, to: &out)
+        makeUnique()
+        var spool = TextSpool()
+        defer { spool.deallocate() }
+        let finished = hasPaths
+            ? renderObjectsWithPaths(upTo: end, layout: layout, first: &first, budget: budget, spool: &spool, to: &out)
+            : renderObjects(upTo: end, layout: layout, first: &first, budget: budget, spool: &spool, to: &out)
+        spool.flush(to: &out)
+        return finished
     }
 
     /// Appends one line per record up to record `end`: CSV cells or tab-separated JSON values,
     /// in key order, stopping like `write(upTo:)`.
     public mutating func writeRows(upTo end: Int, format: RowFormat, budget: Int = .max, to out: inout [UInt8]) -> Int {
-        var first = true
-        return hasPaths ? render(upTo: end, .row(format), paths: true, first: &first, budget: budget, to: &out)
-            : render(upTo: end, .row(format), paths: false, first: &first, budget: budget, to: &out)
+        makeUnique()
+        var spool = TextSpool()
+        defer { spool.deallocate() }
+        let finished = renderRows(upTo: end, format: format, budget: budget, spool: &spool, to: &out)
+        spool.flush(to: &out)
+        return finished
     }
 
     /// Appends the next value of the record the writer stands in as a one-field object
@@ -174,16 +161,21 @@ public struct RecordWriter {
     /// next record and returns false: a caller can go through a record holding one value's
     /// text at a time.
     public mutating func writeNextField(to out: inout [UInt8]) -> Bool {
+        makeUnique()
+        let s = state
         var c = openRecord?.column ?? 0
         let r = nextRecord
-        while c < views.count {
+        while c < s.views.count {
             let column = c
             c += 1
-            guard let view = views[column], BitPacking.bit(view.payload, r) else { continue }
-            out.append(UInt8(ascii: "{"))
-            out.append(contentsOf: keys[column])
-            appendValue(column: column, view, raw: false, to: &out)
-            out.append(UInt8(ascii: "}"))
+            guard s.isPresent(column, r) else { continue }
+            var spool = TextSpool()
+            defer { spool.deallocate() }
+            spool.put(UInt8(ascii: "{"), &out)
+            spool.put(s.key(column, comma: false), &out)
+            s.appendValue(column: column, raw: false, &spool, &out)
+            spool.put(UInt8(ascii: "}"), &out)
+            spool.flush(to: &out)
             openRecord = (c, false)
             return true
         }
@@ -192,111 +184,168 @@ public struct RecordWriter {
         return false
     }
 
-    private enum Shape {
-        case object(RecordLayout)
-        case row(RowFormat)
-    }
-
-    /// Renders records up to `end`, going on inside the record where the last call stopped.
-    /// It stops once `out` holds `budget` bytes or more, checked after each value, so `out`
-    /// passes the budget by at most one key and value: a key or string is at most 16 MiB,
-    /// 6 x 16 MiB + 2 as JSON text if all control characters, nested text at most 16 MiB, a
-    /// decimal 65,536 digits. Output therefore goes out in pieces bounded in bytes however
-    /// large a record is (dictionary references can make one far larger than its block).
-    /// Inlined into each caller, so the per-value switch on the shape folds away, and so does
-    /// the look at `paths` (`withPaths`) for writers without any.
-    @inline(__always)
-    private mutating func render(upTo end: Int, _ shape: Shape, paths withPaths: Bool, first: inout Bool, budget: Int,
-                                 to out: inout [UInt8]) -> Int {
+    /// Renders records as objects up to `end`, going on inside the record where the last call
+    /// stopped. It stops once `out` and the spool hold `budget` bytes or more, checked after
+    /// each value, so the text passes the budget by at most one key and value: a key or string
+    /// is at most 16 MiB, 6 x 16 MiB + 2 as JSON text if all control characters, nested text at
+    /// most 16 MiB, a decimal 65,536 digits. Output therefore goes out in pieces bounded in
+    /// bytes however large a record is (dictionary references can make one far larger than its
+    /// block).
+    private mutating func renderObjects(upTo end: Int, layout: RecordLayout, first: inout Bool, budget: Int,
+                                        spool: inout TextSpool, to out: inout [UInt8]) -> Int {
+        let s = state
         var finished = 0
-        var cell: [UInt8] = []
         var resume = openRecord
         openRecord = nil
         while nextRecord < end {
             let r = nextRecord
-            var c = 0
+            if r < s.windowStart || r >= s.windowEnd { s.fillWindow(at: r, end: end) }
+            let w = r - s.windowStart
+            var i = s.uniformCount == nil ? Int(s.starts[w]) : 0
+            let last = s.uniformCount ?? Int(s.starts[w + 1])
             var empty = true
             if let resume {
-                (c, empty) = resume
-            } else if case .object(let layout) = shape {
-                if layout == .jsonArray && !first { out.append(UInt8(ascii: ",")) }
+                empty = resume.empty
+                while i < last && Int(s.present[i]) < resume.column { i += 1 }
+            } else {
+                let p = spool.room(2, &out)
+                let comma = layout == .jsonArray && !first
+                p[0] = UInt8(ascii: ",")
+                p[comma ? 1 : 0] = UInt8(ascii: "{")
+                spool.count += comma ? 2 : 1
                 first = false
-                out.append(UInt8(ascii: "{"))
             }
             resume = nil
-            while c < views.count {
-                let column = c
-                c += 1
-                switch shape {
-                case .object:
-                    guard let view = views[column], BitPacking.bit(view.payload, r) else {
-                        guard withPaths, let part = selectPart(column: column, record: r) else { continue }
-                        if !empty { out.append(UInt8(ascii: ",")) }
-                        empty = false
-                        out.append(contentsOf: keys[column])
-                        out.append(contentsOf: whole[part])
-                        if out.count >= budget && c < views.count {
-                            openRecord = (c, empty)
-                            return finished
-                        }
-                        continue
-                    }
-                    if !empty { out.append(UInt8(ascii: ",")) }
-                    empty = false
-                    out.append(contentsOf: keys[column])
-                    appendValue(column: column, view, raw: false, to: &out)
-                case .row(let format):
-                    if column > 0 { out.append(format == .csv ? UInt8(ascii: ",") : 0x09) }
-                    guard let view = views[column], BitPacking.bit(view.payload, r) else {
-                        guard withPaths, let part = selectPart(column: column, record: r) else { continue }
-                        appendPart(part, format, to: &out, cell: &cell)
-                        if out.count >= budget && c < views.count {
-                            openRecord = (c, empty)
-                            return finished
-                        }
-                        continue
-                    }
-                    if format == .values {
-                        appendValue(column: column, view, raw: false, to: &out)
-                    } else if format == .rawValues {
-                        // Raw strings, but null stays "null", apart from an absent key.
-                        if BitPacking.tag(view.tags, cursors[column].tag) == TypeTag.null.rawValue { out.append(contentsOf: "null".utf8) }
-                        appendValue(column: column, view, raw: true, to: &out)
-                    } else {
-                        cell.removeAll(keepingCapacity: true)
-                        appendValue(column: column, view, raw: true, to: &cell)
-                        RecordWriter.appendCSVCell(cell, to: &out)
-                    }
-                }
-                if out.count >= budget && c < views.count {
-                    openRecord = (c, empty)
+            while i < last {
+                let c = Int(s.present[i])
+                i += 1
+                let key = s.key(c, comma: !empty)
+                spool.put(padded: key.baseAddress!, count: key.count, &out)
+                empty = false
+                s.appendValue(column: c, raw: false, &spool, &out)
+                if out.count + spool.count >= budget && i < last {
+                    openRecord = (c + 1, empty)
                     return finished
                 }
             }
-            switch shape {
-            case .object(let layout):
-                out.append(UInt8(ascii: "}"))
-                if layout == .ndjson { out.append(0x0A) }
-            case .row:
-                out.append(0x0A)
-            }
+            let p = spool.room(2, &out)
+            p[0] = UInt8(ascii: "}")
+            p[1] = 0x0A
+            spool.count += layout == .ndjson ? 2 : 1
             nextRecord += 1
             finished += 1
-            if out.count >= budget { break }
+            if out.count + spool.count >= budget { break }
         }
         return finished
     }
 
-    /// For a path key whose column has a value in record `r`: takes that value into `whole` and
-    /// returns the range of the part its path selects, nil when there is none (the key is then
-    /// absent, as it is for a key without a path).
-    private mutating func selectPart(column: Int, record r: Int) -> Range<Int>? {
-        guard let path = paths[column], let view = pathViews[column], BitPacking.bit(view.payload, r) else { return nil }
-        var text = whole
-        whole = []
-        text.removeAll(keepingCapacity: true)
-        appendValue(column: column, view, raw: false, to: &text)
-        whole = text
+    /// Renders rows up to `end` like `renderObjects`: every key gets a cell, present or not.
+    private mutating func renderRows(upTo end: Int, format: RowFormat, budget: Int, spool: inout TextSpool,
+                                     to out: inout [UInt8]) -> Int {
+        let s = state
+        var finished = 0
+        var cell: [UInt8] = []
+        var cellSpool = TextSpool()
+        defer { cellSpool.deallocate() }
+        var resume = openRecord
+        openRecord = nil
+        let count = s.views.count
+        while nextRecord < end {
+            let r = nextRecord
+            var c = resume?.column ?? 0
+            resume = nil
+            while c < count {
+                let column = c
+                c += 1
+                if column > 0 { spool.put(format == .csv ? UInt8(ascii: ",") : 0x09, &out) }
+                guard s.isPresent(column, r) else { continue }
+                if hasPaths, let path = paths[column] {
+                    if let part = selectPart(column, path, &cellSpool) {
+                        spool.flush(to: &out)
+                        appendPart(part, format, to: &out, cell: &cell)
+                    }
+                } else if format == .values {
+                    s.appendValue(column: column, raw: false, &spool, &out)
+                } else if format == .rawValues {
+                    // Raw strings, but null stays "null", apart from an absent key.
+                    if s.nextTag(column) == TypeTag.null.rawValue { spool.put("null", &out) }
+                    s.appendValue(column: column, raw: true, &spool, &out)
+                } else {
+                    // A cell is quoted only when it needs it, which is known once it is rendered.
+                    cell.removeAll(keepingCapacity: true)
+                    s.appendValue(column: column, raw: true, &cellSpool, &cell)
+                    cellSpool.flush(to: &cell)
+                    spool.flush(to: &out)
+                    RecordWriter.appendCSVCell(cell, to: &out)
+                }
+                if out.count + spool.count >= budget && c < count {
+                    openRecord = (c, false)
+                    return finished
+                }
+            }
+            spool.put(0x0A, &out)
+            nextRecord += 1
+            finished += 1
+            if out.count + spool.count >= budget { break }
+        }
+        return finished
+    }
+
+    /// `renderObjects` for a projection with paths (`jac cat -F a.b`): each record looks at
+    /// every column, since whether a path's part exists is known only once its value is rendered.
+    private mutating func renderObjectsWithPaths(upTo end: Int, layout: RecordLayout, first: inout Bool, budget: Int,
+                                                 spool: inout TextSpool, to out: inout [UInt8]) -> Int {
+        let s = state
+        var finished = 0
+        var scratch = TextSpool()
+        defer { scratch.deallocate() }
+        var resume = openRecord
+        openRecord = nil
+        let count = s.views.count
+        while nextRecord < end {
+            let r = nextRecord
+            var c = resume?.column ?? 0
+            var empty = resume?.empty ?? true
+            if resume == nil {
+                if layout == .jsonArray && !first { spool.put(UInt8(ascii: ","), &out) }
+                spool.put(UInt8(ascii: "{"), &out)
+                first = false
+            }
+            resume = nil
+            while c < count {
+                let column = c
+                c += 1
+                guard s.isPresent(column, r) else { continue }
+                if let path = paths[column] {
+                    guard let part = selectPart(column, path, &scratch) else { continue }
+                    spool.put(s.key(column, comma: !empty), &out)
+                    whole.withUnsafeBytes { spool.put(UnsafeRawBufferPointer(rebasing: $0[part]), &out) }
+                } else {
+                    spool.put(s.key(column, comma: !empty), &out)
+                    s.appendValue(column: column, raw: false, &spool, &out)
+                }
+                empty = false
+                if out.count + spool.count >= budget && c < count {
+                    openRecord = (c, empty)
+                    return finished
+                }
+            }
+            spool.put(UInt8(ascii: "}"), &out)
+            if layout == .ndjson { spool.put(0x0A, &out) }
+            nextRecord += 1
+            finished += 1
+            if out.count + spool.count >= budget { break }
+        }
+        return finished
+    }
+
+    /// Renders column `c`'s next value (present) into `whole` through `scratch` and returns the
+    /// range of the part `path` selects; nil when there is none (the key is then absent, as for
+    /// a record without it).
+    private mutating func selectPart(_ c: Int, _ path: JSONPath, _ scratch: inout TextSpool) -> Range<Int>? {
+        whole.removeAll(keepingCapacity: true)
+        state.appendValue(column: c, raw: false, &scratch, &whole)
+        scratch.flush(to: &whole)
         return whole.withUnsafeBytes { path.find(in: $0) }
     }
 
@@ -350,44 +399,283 @@ public struct RecordWriter {
     /// it (only when not already there).
     public mutating func seek(to record: Int) {
         guard record != nextRecord || openRecord != nil else { return }
+        makeUnique()
         openRecord = nil
         for c in columns.indices {
             guard let column = columns[c] else { continue }
-            cursors[c] = RecordWriter.positions(of: column, at: [record])[0].cursor
+            state.cursors[c] = RecordWriter.positions(of: column, at: [record])[0].cursor
         }
         nextRecord = record
+    }
+}
+
+/// A column's values as plain pointers into its `FieldColumn`.
+struct ColumnView {
+    /// False for a key the block lacks (a projection's missing column).
+    var exists = false
+    var recordCount = 0
+    /// The tag of every value when they all have the same, which then need not be read.
+    var soleTag: UInt8?
+    var payload = UnsafeRawBufferPointer(start: nil, count: 0)
+    var tags = UnsafeRawBufferPointer(start: nil, count: 0)
+    var bools = UnsafeRawBufferPointer(start: nil, count: 0)
+    var ints = UnsafeBufferPointer<Int64>(start: nil, count: 0)
+    var decimals = UnsafeBufferPointer<(negative: Bool, digits: Range<Int>, exponent: Int32)>(start: nil, count: 0)
+    var strings = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
+    var objects = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
+    var arrays = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
+
+    init() {}
+
+    init(_ c: FieldColumn) {
+        // The column's arrays are immutable and owned by the writer's `columns` for its life.
+        exists = true
+        recordCount = c.recordCount
+        soleTag = c.soleTag
+        payload = c.payload.withUnsafeBytes { $0 }
+        tags = UnsafeRawBufferPointer(rebasing: payload[c.tagStart...])
+        bools = UnsafeRawBufferPointer(rebasing: payload[c.boolStart...])
+        ints = c.ints.withUnsafeBufferPointer { $0 }
+        decimals = c.decimals.withUnsafeBufferPointer { $0 }
+        strings = c.strings.withUnsafeBufferPointer { $0 }
+        objects = c.objects.withUnsafeBufferPointer { $0 }
+        arrays = c.arrays.withUnsafeBufferPointer { $0 }
+    }
+}
+
+/// How far a writer has gone in each of a column's value streams.
+struct ColumnCursor {
+    var tag = 0, bool = 0, int = 0, decimal = 0, string = 0, object = 0, array = 0
+}
+
+/// A writer's per-column state in memory of its own: views, cursors, pre-rendered keys and the
+/// present columns of the current window of records.
+final class WriterState {
+    let views: UnsafeMutableBufferPointer<ColumnView>
+    let cursors: UnsafeMutableBufferPointer<ColumnCursor>
+    /// Key `c` as `,"key":` is `keyText[keyStarts[c] ..< keyStarts[c + 1]]`.
+    let keyText: [UInt8]
+    let keyStarts: [Int]
+    /// The same, 8 bytes of padding after the last key (see `TextSpool.put(padded:)`).
+    private let keyBase: UnsafeMutablePointer<UInt8>
+    private let keyOffsets: UnsafeMutablePointer<Int>
+    /// How many records a window covers: a multiple of 64 (a bitmap word) such that the window
+    /// lists at most 2^18 columns (512 KiB) when every value is present, and at least 64 records
+    /// (a block has at most 4,096 fields, so 512 KiB then too).
+    let windowRecords: Int
+    private(set) var windowStart = 0
+    private(set) var windowEnd = 0
+    /// Record `windowStart + w` has the columns `present[starts[w] ..< starts[w + 1]]`, ascending,
+    /// or, when `uniformCount` is set, every record the columns `present[0 ..< uniformCount]`.
+    private(set) var uniformCount: Int?
+    let starts: UnsafeMutablePointer<Int32>
+    private(set) var present: UnsafeMutablePointer<UInt16>
+    /// Whether column `c` has a value in every record of the window.
+    private let full: UnsafeMutablePointer<Bool>
+    private var presentCapacity = 0
+
+    init(views: [ColumnView], keyText: [UInt8], keyStarts: [Int]) {
+        precondition(views.count <= Int(UInt16.max) + 1)
+        self.views = .allocate(capacity: views.count)
+        _ = self.views.initialize(from: views)
+        cursors = .allocate(capacity: views.count)
+        cursors.initialize(repeating: ColumnCursor())
+        self.keyText = keyText
+        self.keyStarts = keyStarts
+        keyBase = .allocate(capacity: keyText.count + 8)
+        keyBase.initialize(from: keyText, count: keyText.count)
+        (keyBase + keyText.count).initialize(repeating: 0, count: 8)
+        keyOffsets = .allocate(capacity: keyStarts.count)
+        keyOffsets.initialize(from: keyStarts, count: keyStarts.count)
+        windowRecords = max(64, min(4096, (1 << 18) / max(1, views.count)) & ~63)
+        starts = .allocate(capacity: windowRecords + 1)
+        present = .allocate(capacity: 0)
+        full = .allocate(capacity: max(1, views.count))
+        full.initialize(repeating: false, count: max(1, views.count))
+    }
+
+    deinit {
+        views.deallocate()
+        cursors.deallocate()
+        keyBase.deallocate()
+        keyOffsets.deallocate()
+        starts.deallocate()
+        present.deallocate()
+        full.deallocate()
+    }
+
+    /// A copy with the same cursors; its window is filled again when used.
+    func copy() -> WriterState {
+        let s = WriterState(views: Array(views), keyText: keyText, keyStarts: keyStarts)
+        _ = s.cursors.update(fromContentsOf: cursors)
+        return s
+    }
+
+    /// Key `c` as JSON text and a colon, after a comma when `comma`.
+    @inline(__always)
+    func key(_ c: Int, comma: Bool) -> UnsafeRawBufferPointer {
+        let start = keyOffsets[c] + (comma ? 0 : 1)
+        return UnsafeRawBufferPointer(start: keyBase + start, count: keyOffsets[c + 1] - start)
+    }
+
+    @inline(__always)
+    func isPresent(_ c: Int, _ r: Int) -> Bool {
+        views[c].exists && BitPacking.bit(views[c].payload, r)
+    }
+
+    /// Lists the present columns of records `r ..< min(r + windowRecords, end)`. When every
+    /// column is present in every record of the window (homogeneous data), one list serves all
+    /// of them; otherwise the lists are counted, then placed, column by column, so each comes
+    /// out ascending. The bitmaps are read 64 records at a time and only set bits visited.
+    func fillWindow(at r: Int, end: Int) {
+        let stop = min(r + windowRecords, end)
+        let n = stop - r
+        windowStart = r
+        windowEnd = stop
+        var columns = 0
+        var fullColumns = 0
+        for c in 0 ..< views.count where views[c].exists {
+            columns += 1
+            full[c] = stop <= views[c].recordCount && WriterState.allSet(views[c], from: r, to: stop)
+            if full[c] { fullColumns += 1 }
+        }
+        if fullColumns == columns {
+            reservePresent(columns)
+            var k = 0
+            for c in 0 ..< views.count where views[c].exists {
+                present[k] = UInt16(truncatingIfNeeded: c)
+                k += 1
+            }
+            uniformCount = columns
+            return
+        }
+        uniformCount = nil
+        // A column present in every record of the window is counted and placed without
+        // looking at its bits.
+        starts[0] = 0
+        (starts + 1).initialize(repeating: Int32(fullColumns), count: n)
+        for c in 0 ..< views.count where views[c].exists && !full[c] {
+            WriterState.forEachSetBit(views[c], from: r, to: min(stop, views[c].recordCount)) { k in
+                starts[k - r + 1] += 1
+            }
+        }
+        for w in 0 ..< n { starts[w + 1] += starts[w] }
+        reservePresent(Int(starts[n]))
+        // Each record's start serves as its next free place; once every column is placed it is
+        // the record's end, the next record's start, so shifting by one restores the starts.
+        for c in 0 ..< views.count where views[c].exists {
+            let column = UInt16(truncatingIfNeeded: c)
+            if full[c] {
+                for w in 0 ..< n {
+                    present[Int(starts[w])] = column
+                    starts[w] += 1
+                }
+            } else {
+                WriterState.forEachSetBit(views[c], from: r, to: min(stop, views[c].recordCount)) { k in
+                    let w = k - r
+                    present[Int(starts[w])] = column
+                    starts[w] += 1
+                }
+            }
+        }
+        var previous: Int32 = 0
+        for w in 0 ..< n {
+            swap(&previous, &starts[w])
+        }
+    }
+
+    /// Makes `present` hold at least `count` entries (at most `windowRecords` x columns).
+    private func reservePresent(_ count: Int) {
+        guard count > presentCapacity else { return }
+        present.deallocate()
+        presentCapacity = max(count, 2 * presentCapacity)
+        present = .allocate(capacity: presentCapacity)
+    }
+
+    /// Up to 64 presence bits from record `r` on (bit 0 for `r`), and how many of them are
+    /// records before `to`; the bits past those are zero.
+    @inline(__always)
+    private static func bits(_ v: ColumnView, at r: Int, to: Int) -> (word: UInt64, span: Int) {
+        let p = v.payload
+        let byte = r >> 3
+        var word: UInt64
+        if byte + 8 <= p.count {
+            word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+        } else {
+            word = 0
+            for k in 0 ..< p.count - byte { word |= UInt64(p[byte + k]) << (8 * k) }
+        }
+        word >>= UInt64(r & 7)
+        let span = min(64 - (r & 7), to - r)
+        if span < 64 { word &= (1 << UInt64(span)) &- 1 }
+        return (word, span)
+    }
+
+    /// Whether every record in `from ..< to` has a value.
+    private static func allSet(_ v: ColumnView, from: Int, to: Int) -> Bool {
+        var r = from
+        while r < to {
+            let (word, span) = bits(v, at: r, to: to)
+            if word != (span < 64 ? (1 << UInt64(span)) &- 1 : ~0) { return false }
+            r += span
+        }
+        return true
+    }
+
+    /// Calls `body` with each record in `from ..< to` whose presence bit is set, in order.
+    @inline(__always)
+    private static func forEachSetBit(_ v: ColumnView, from: Int, to: Int, _ body: (Int) -> Void) {
+        var r = from
+        while r < to {
+            var (word, span) = bits(v, at: r, to: to)
+            while word != 0 {
+                body(r + word.trailingZeroBitCount)
+                word &= word &- 1
+            }
+            r += span
+        }
+    }
+
+    /// The type tag of column `c`'s next value.
+    @inline(__always)
+    func nextTag(_ c: Int) -> UInt8 {
+        views[c].soleTag ?? BitPacking.tag(views[c].tags, cursors[c].tag)
     }
 
     /// Appends the next value of column `c` as JSON text, or with `raw`, strings as their bytes
     /// and null as nothing (CSV cells).
-    private mutating func appendValue(column c: Int, _ v: View, raw: Bool, to out: inout [UInt8]) {
-        let tag = BitPacking.tag(v.tags, cursors[c].tag)
-        cursors[c].tag += 1
+    @inline(__always)
+    func appendValue(column c: Int, raw: Bool, _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        let v = views.baseAddress! + c
+        let cursor = cursors.baseAddress! + c
+        let tag = nextTag(c)
+        cursor.pointee.tag += 1
         switch TypeTag(rawValue: tag)! {
         case .null:
-            if !raw { out.append(contentsOf: "null".utf8) }
+            if !raw { spool.put("null", &out) }
         case .bool:
-            let value = BitPacking.bit(v.bools, cursors[c].bool)
-            cursors[c].bool += 1
-            out.append(contentsOf: value ? "true".utf8 : "false".utf8)
+            let value = BitPacking.bit(v.pointee.bools, cursor.pointee.bool)
+            cursor.pointee.bool += 1
+            spool.put(value ? "true" : "false", &out)
         case .int:
-            JSONWriter.appendInt(v.ints[cursors[c].int], to: &out)
-            cursors[c].int += 1
+            let p = spool.room(20, &out)
+            spool.count += JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
+            cursor.pointee.int += 1
         case .decimal:
-            let d = v.decimals[cursors[c].decimal]
-            cursors[c].decimal += 1
-            JSONWriter.appendDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: v.payload[d.digits]),
-                                     exponent: d.exponent, to: &out)
+            let d = v.pointee.decimals[cursor.pointee.decimal]
+            cursor.pointee.decimal += 1
+            spool.putDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: v.pointee.payload[d.digits]),
+                             exponent: d.exponent, &out)
         case .string:
-            let bytes = UnsafeRawBufferPointer(rebasing: v.payload[v.strings[cursors[c].string]])
-            if raw { out.append(contentsOf: bytes) } else { JSONWriter.appendString(bytes, to: &out) }
-            cursors[c].string += 1
+            let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.strings[cursor.pointee.string]])
+            if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
+            cursor.pointee.string += 1
         case .object:
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: v.payload[v.objects[cursors[c].object]]))
-            cursors[c].object += 1
+            spool.put(UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.objects[cursor.pointee.object]]), &out)
+            cursor.pointee.object += 1
         case .array:
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: v.payload[v.arrays[cursors[c].array]]))
-            cursors[c].array += 1
+            spool.put(UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.arrays[cursor.pointee.array]]), &out)
+            cursor.pointee.array += 1
         }
     }
 }

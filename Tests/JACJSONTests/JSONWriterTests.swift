@@ -150,4 +150,81 @@ import Testing
         #expect(!valid([0xE2, 0x82]))
         #expect(!valid(Array("abcdefgh".utf8) + [0xF8]))
     }
+
+    /// The escapes byte by byte, the plain way, to check the word-at-a-time writer against.
+    static func plainEscape(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for b in bytes {
+            switch b {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x08: out += Array("\\b".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0C: out += Array("\\f".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0 ..< 0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        return out + [0x22]
+    }
+
+    /// `appendString` and `writeString` against `plainEscape`.
+    func expectEscapes(_ bytes: [UInt8], _ comment: @autoclosure () -> String) {
+        let expected = JSONWriterTests.plainEscape(bytes)
+        var appended: [UInt8] = [0x7B]
+        bytes.withUnsafeBytes { JSONWriter.appendString($0, to: &appended) }
+        #expect(appended == [0x7B] + expected, "appendString, \(comment())")
+        var written = [UInt8](repeating: 0xEE, count: JSONWriter.stringBound(bytes.count) + 1)
+        let n = bytes.withUnsafeBytes { b in written.withUnsafeMutableBufferPointer { JSONWriter.writeString(b, at: $0.baseAddress!) } }
+        #expect(Array(written[..<n]) == expected, "writeString, \(comment())")
+        #expect(written[JSONWriter.stringBound(bytes.count)] == 0xEE, "writeString wrote past its bound")
+    }
+
+    /// Every byte value, alone and at every place of strings of every length 0-64 (so before,
+    /// inside and after each eight-byte word), in plain text and after another escape.
+    @Test func escapesEveryByteEverywhere() {
+        for b in 0 ... 255 {
+            expectEscapes([UInt8(b)], "byte \(b)")
+        }
+        for length in 0 ... 64 {
+            expectEscapes([UInt8](repeating: UInt8(ascii: "a"), count: length), "plain length \(length)")
+            for place in 0 ..< length {
+                for b: UInt8 in [0x00, 0x08, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xFF] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[place] = b
+                    expectEscapes(bytes, "byte \(b) at \(place) of \(length)")
+                    bytes[length - 1 - place] = 0x0A
+                    expectEscapes(bytes, "byte \(b) at \(place) and a newline at \(length - 1 - place) of \(length)")
+                }
+            }
+        }
+    }
+
+    /// Random bytes, dense and sparse in characters that need escapes, and long enough to go
+    /// through `appendString` in several pieces.
+    @Test func escapesRandomBytes() {
+        var rng = SplitMix(state: 99)
+        for round in 0 ..< 400 {
+            let length = round % 50 == 0 ? 4090 + rng.below(20000) : rng.below(200)
+            let density = 1 + rng.below(64)
+            let bytes = (0 ..< length).map { _ in
+                rng.below(density) == 0 ? UInt8(rng.below(256)) : UInt8(0x20 + rng.below(0x5F))
+            }
+            expectEscapes(bytes, "round \(round)")
+        }
+    }
+
+    /// `writeInt` writes exactly the digits, nothing past them.
+    @Test func writeIntLength() {
+        for v: Int64 in [0, 7, -7, 10, 99, 100, -100, 999_999, Int64.max, Int64.min] {
+            var buf = [UInt8](repeating: 0xEE, count: 21)
+            let n = buf.withUnsafeMutableBufferPointer { JSONWriter.writeInt(v, at: $0.baseAddress!) }
+            #expect(Array(buf[..<n]) == Array(String(v).utf8))
+            #expect(buf[n...].allSatisfy { $0 == 0xEE })
+        }
+    }
 }

@@ -1,0 +1,128 @@
+import JACCodec
+import JACJSON
+import JACWire
+import Testing
+
+/// `RecordWriter` visits only the fields a record has, listed a window of records at a time,
+/// and writes through a fixed spool: these check it against the input on blocks of many sparse
+/// fields (across window boundaries, from start records inside windows and bitmap words), and
+/// on strings long enough to pass through the spool in pieces.
+@Suite struct RecordWriterTests {
+    /// A reproducible stream of numbers (xorshift).
+    struct Numbers {
+        var state: UInt64
+        mutating func below(_ n: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(n))
+        }
+    }
+
+    /// `records` lines over `keys` keys: the first has every key (which fixes the directory
+    /// order), the others a few at random, some none; values of every kind.
+    static func sparseLines(records: Int, keys: Int, seed: UInt64) -> [String] {
+        var numbers = Numbers(state: seed)
+        let values = ["null", "true", "false", "-12", "0", "9223372036854775807", "1.5", "-2.5e-9", "\"\"",
+                      "\"text\"", "\"q\\\"\\n\\u0001é\"", "[1,[2]]", "{\"a\":{}}", "[]"]
+        return (0 ..< records).map { r in
+            let chosen = r == 0 ? Array(0 ..< keys) : (0 ..< keys).filter { _ in numbers.below(keys) < 3 }
+            let members = chosen.map { "\"k\($0)\":\(values[numbers.below(values.count)])" }
+            return "{" + members.joined(separator: ",") + "}"
+        }
+    }
+
+    func columns(_ lines: [String]) throws -> (columns: [FieldColumn], records: Int) {
+        let block = try encode(lines)[0]
+        let columns = try block.fields.map { f in
+            try FieldColumn(entry: storedEntry(f), recordCount: block.recordCount, payload: f.bytes)
+        }
+        return (columns, block.recordCount)
+    }
+
+    /// Many fields (windows of 832 records for 300 keys) and few fields (windows of 4,096).
+    @Test(arguments: [(300, 2000), (7, 9000)])
+    func sparseRecordsComeBackAsTheyWere(keys: Int, records: Int) throws {
+        let lines = RecordWriterTests.sparseLines(records: records, keys: keys, seed: UInt64(keys))
+        let (columns, count) = try columns(lines)
+        #expect(count == records)
+        var writer = RecordWriter(columns: columns)
+        var out: [UInt8] = []
+        var first = true
+        #expect(writer.write(upTo: records, layout: .ndjson, first: &first, to: &out) == records)
+        #expect(out == Array(lines.map { $0 + "\n" }.joined().utf8))
+
+        // From records inside a window and a bitmap word, to records inside another.
+        for (start, end) in [(1, 2), (63, 65), (831, 833), (100, 1999), (1500, records)] {
+            var w = RecordWriter(columns: columns)
+            w.seek(to: start)
+            var text: [UInt8] = []
+            var first = true
+            _ = w.write(upTo: end, layout: .jsonArray, first: &first, to: &text)
+            #expect(String(decoding: text, as: UTF8.self) == lines[start ..< end].joined(separator: ","))
+        }
+    }
+
+    /// Pieces of a sparse block, cut by a small budget, join into the whole text, and a piece
+    /// that stops inside a record goes on from the right field.
+    @Test func sparsePiecesJoin() throws {
+        let lines = RecordWriterTests.sparseLines(records: 1000, keys: 200, seed: 3)
+        let (columns, _) = try columns(lines)
+        var writer = RecordWriter(columns: columns)
+        var joined: [UInt8] = []
+        var first = true
+        var records = 0
+        while writer.record < 1000 {
+            var piece: [UInt8] = []
+            records += writer.write(upTo: 1000, layout: .ndjson, first: &first, budget: 37, to: &piece)
+            joined += piece
+        }
+        #expect(records == 1000)
+        #expect(joined == Array(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// Strings longer than the spool holds (64 KiB, about 10,900 bytes when each byte might
+    /// need `\u00xx`) are escaped in pieces: the text is `JSONWriter.appendString`'s.
+    @Test(arguments: [0, 1, 10_921, 10_922, 10_923, 65_535, 65_536, 200_000])
+    func longStrings(length: Int) throws {
+        var numbers = Numbers(state: UInt64(length) + 1)
+        let alphabet = Array("ab \"\\/\n\t\u{1}\u{1F}é".utf8)
+        var value = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+        for i in stride(from: 0, to: length, by: 1 + numbers.below(40)) {
+            value[i] = alphabet[numbers.below(alphabet.count)]
+            if value[i] >= 0x80 { value[i] = UInt8(ascii: "y") }
+        }
+        var expected: [UInt8] = Array("{\"s\":".utf8)
+        value.withUnsafeBytes { JSONWriter.appendString($0, to: &expected) }
+        expected += Array(",\"n\":1}\n".utf8)
+        var line = expected
+        line.removeLast()
+        let (columns, _) = try columns([String(decoding: line, as: UTF8.self)])
+        var writer = RecordWriter(columns: columns)
+        var out: [UInt8] = []
+        var first = true
+        _ = writer.write(upTo: 1, layout: .ndjson, first: &first, to: &out)
+        #expect(out == expected)
+        var rows: [UInt8] = []
+        var rowWriter = RecordWriter(columns: columns)
+        _ = rowWriter.writeRows(upTo: 1, format: .values, to: &rows)
+        #expect(rows == Array(expected.dropFirst(5).dropLast(8)) + Array("\t1\n".utf8))
+    }
+
+    /// A copy of a writer goes on by itself: rendering one does not move the other.
+    @Test func copiesAreIndependent() throws {
+        let lines = RecordWriterTests.sparseLines(records: 300, keys: 20, seed: 9)
+        let (columns, _) = try columns(lines)
+        var a = RecordWriter(columns: columns)
+        var first = true
+        var skipped: [UInt8] = []
+        _ = a.write(upTo: 100, layout: .ndjson, first: &first, to: &skipped)
+        var b = a
+        var fromA: [UInt8] = []
+        var fromB: [UInt8] = []
+        _ = a.write(upTo: 300, layout: .ndjson, first: &first, to: &fromA)
+        _ = b.write(upTo: 300, layout: .ndjson, first: &first, to: &fromB)
+        #expect(fromA == fromB)
+        #expect(fromA == Array(lines[100...].map { $0 + "\n" }.joined().utf8))
+    }
+}
