@@ -66,7 +66,8 @@ public final class Squeezer: @unchecked Sendable {
     /// from 0 up to one marked last. Stops at the first error and throws it.
     public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
-        let pool = try WorkPool(threads: threads, lanes: 2)
+        // Never inline: the reader thread splits the input while the worker encodes.
+        let pool = try WorkPool(threads: threads, lanes: 2, inline: false)
         let trace = TaskTrace.current
         trace?.settings = [("threads", pool.workers), ("budget", maxInFlightBytes), ("window", maxInFlight)]
         let flow = Flow(options: options, pool: pool, budget: ByteBudget(limit: maxInFlightBytes),

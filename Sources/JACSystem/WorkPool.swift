@@ -32,18 +32,20 @@ public final class WorkPool: @unchecked Sendable {
     private let trace = TaskTrace.current
 
     /// Starts `threads` threads, or as many as the system gives (the output of a pool's owner
-    /// never depends on their number); throws only when it gives none. One thread starts none.
-    public init(threads: Int, lanes: Int, start: ThreadStarter = startThread) throws(JACError) {
+    /// never depends on their number); throws only when it gives none. One thread starts none,
+    /// unless `inline` is false: an owner whose caller has other work (a reader splitting the
+    /// input) then keeps that work beside one worker, as zstd -T1 reads beside its worker.
+    public init(threads: Int, lanes: Int, inline: Bool = true, start: ThreadStarter = startThread) throws(JACError) {
         self.lanes = Array(repeating: [], count: max(1, lanes))
         heads = Array(repeating: 0, count: max(1, lanes))
-        isInline = threads <= 1
+        isInline = inline && threads <= 1
         if isInline {
             workers = 1
             return
         }
         monitor.lock()
         defer { monitor.unlock() }
-        for worker in 0 ..< threads {
+        for worker in 0 ..< max(1, threads) {
             do throws(JACError) {
                 try start { [self] in work(worker) }
             } catch {
