@@ -38,9 +38,15 @@ struct LsCommand: ParsableCommand {
         try TerminalInput.refuse(paths, reading: "an archive")
         guard paths.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input ('-') can be listed once") }
         BrokenPipe.endQuietly()
+        // Past an archive that cannot be listed to the next, as zstd -l; the worst status at the end.
+        var worst = ExitCode.success
         try Diagnostics.run { () throws(JACError) in
             try ArchiveListing.run(paths: paths, json: format == .json, kinds: !noTypes, exactBytes: bytes,
-                                   sink: ByteSink(fd: 1, name: "<stdout>"), warn: Diagnostics.warning)
+                                   sink: ByteSink(fd: 1, name: "<stdout>"), warn: Diagnostics.warning) { error in
+                Diagnostics.error(error.message)
+                worst = Diagnostics.worse(worst, Diagnostics.exitCode(for: error))
+            }
         }
+        if worst != .success { throw worst }
     }
 }

@@ -8,14 +8,23 @@ import JACWire
 extension ArchiveListing {
     /// `jac ls`: lists each archive of `paths` to `sink`. One archive: its summary row, blocks
     /// and fields; several: one summary row each and a total line (as `zstd -l`); JSON: one
-    /// object per archive, one per line. `warn` hears that a damaged index was passed over.
+    /// object per archive, one per line. `warn` hears that a damaged index was passed over;
+    /// `fail` hears an archive that cannot be listed, and the rest are listed, as zstd -l does
+    /// (the total then counts those listed). Only writing the listing can throw.
     public static func run(paths: [String], json: Bool, kinds: Bool, exactBytes: Bool = false, sink: ByteSink,
-                           warn: (String) -> Void) throws(JACError) {
-        var total = SummaryRow(name: "total (\(paths.count) archives)")
+                           warn: (String) -> Void, fail: (JACError) -> Void) throws(JACError) {
+        var listed = 0
+        var total = SummaryRow(name: "")
         if !json { try sink.write(Array((summaryHeader(exactBytes) + "\n").utf8)) }
         for path in paths {
             let listing: ArchiveListing
-            do throws(JACError) { listing = try read(path: path, kinds: kinds) } catch { throw error.naming(file: ByteSource.displayName(of: path)) }
+            do throws(JACError) {
+                listing = try read(path: path, kinds: kinds)
+            } catch {
+                fail(error.naming(file: ByteSource.displayName(of: path)))
+                continue
+            }
+            listed += 1
             if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
                 warn("\(listing.name): \(problem); found the blocks by scanning")
             }
@@ -30,7 +39,10 @@ extension ArchiveListing {
             }
             try sink.flush()
         }
-        if !json && paths.count > 1 { try sink.write(Array((total.text(exactBytes) + "\n").utf8)) }
+        if !json && paths.count > 1 {
+            total.name = "total (\(listed) archives)"
+            try sink.write(Array((total.text(exactBytes) + "\n").utf8))
+        }
         try sink.flush()
     }
 

@@ -70,6 +70,15 @@ struct FriendlyOutputTests {
             #expect(fields[Array("ndjson_bytes".utf8)]?.description == "\(expected.ndjson)e0")
         }
         #expect(try w.shell("jac ls - - < a.jac").status == 2)
+
+        // A damaged archive among them is named, the others listed and totalled, and the status is 1.
+        let damaged = try w.shell("head -c 200 a.jac > cut.jac && jac ls -b a.jac cut.jac b.jac")
+        #expect(damaged.status == 1, "\(damaged.stderr)")
+        let errors = damaged.stderr.split(separator: "\n")
+        #expect(errors.count == 1 && errors[0].hasPrefix("jac: cut.jac: "), "\(errors)")
+        let rows = String(decoding: damaged.stdout, as: UTF8.self).split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(rows.count == 4 && rows[1].last == "a.jac" && rows[2].last == "b.jac", "\(rows)")
+        #expect(rows[3] == ["5", "4500", "8", "\(a.bytes + b.bytes)", "\(a.ndjson + b.ndjson)", Substring(total), "-", "total", "(2", "archives)"])
     }
 
     @Test func catWarnsOnceWhenNothingMatches() throws {

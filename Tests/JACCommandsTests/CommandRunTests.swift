@@ -66,7 +66,8 @@ struct CommandRunTests {
         defer { SharedFiles.removeDirectory(dir) }
         let file = try OutputFile(path: dir + "/ls.txt", force: false, inputs: [])
         let damaged = SharedFiles.vectors + "/bad/flip_index.jac"
-        try ArchiveListing.run(paths: [damaged], json: false, kinds: false, sink: file.sink, warn: { warnings.append($0) })
+        try ArchiveListing.run(paths: [damaged], json: false, kinds: false, sink: file.sink, warn: { warnings.append($0) },
+                               fail: { Issue.record("\($0)") })
         try file.commit()
         #expect(warnings.count == 1 && warnings[0].hasPrefix(damaged + ": ") && warnings[0].hasSuffix("; found the blocks by scanning"))
         let table = String(decoding: try SharedFiles.read(dir + "/ls.txt"), as: UTF8.self)
