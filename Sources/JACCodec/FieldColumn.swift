@@ -109,6 +109,8 @@ public struct FieldColumn {
             }
         }
         var rewritten: [UInt8] = []
+        // Each value's canonical form, to compare with what is stored.
+        var scratch: [UInt8] = []
         for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
             for _ in 0 ..< count {
                 var range = try readText(&r, what: list == 0 ? "object" : "array")
@@ -116,18 +118,17 @@ public struct FieldColumn {
                 guard text.first == open else {
                     throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
                 }
-                let start = rewritten.count
+                let minified: Int
                 do throws(JACError) {
-                    try RecordParser.minify(text, into: &rewritten)
+                    minified = try RecordParser.minify(text, reusing: &scratch)
                 } catch {
                     throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
                 }
-                let minified = rewritten.count - start
                 let same = minified == text.count
-                    && rewritten.withUnsafeBytes { memcmp($0.baseAddress! + start, text.baseAddress!, minified) } == 0
-                if same {
-                    rewritten.removeSubrange(start...)
-                } else {
+                    && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
+                if !same {
+                    let start = rewritten.count
+                    rewritten.append(contentsOf: scratch[..<minified])
                     range = p.count + start ..< p.count + rewritten.count
                 }
                 if list == 0 { objects.append(range) } else { arrays.append(range) }

@@ -50,29 +50,43 @@ public struct RecordParser: Sendable {
     /// re-escaped by `JSONWriter`'s rules. The encoder stores nested values this way and the
     /// decoder checks stored nested text with it. On error `out` is left as it was.
     public static func minify(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) throws(JACError) {
-        guard let base = text.baseAddress, !text.isEmpty else {
-            throw JACError(.json, "line 1, column 1: expected a value, found the end of the text")
-        }
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: text.count))
-        var stack: [UInt8] = []
         do {
             let used = try out.withUnsafeMutableBufferPointer { buffer throws(JACError) -> Int in
-                var reader = JSONReader(base.assumingMemoryBound(to: UInt8.self), count: text.count,
-                                        out: buffer.baseAddress! + start, line: 1, column: 1,
-                                        truncated: "text ends inside a value")
-                reader.skipWhitespace()
-                try reader.minifyValue(depth: 0, stack: &stack)
-                reader.skipWhitespace()
-                if reader.pos < reader.end {
-                    throw reader.error(at: reader.pos, "unexpected text after the value")
-                }
-                return reader.o
+                try minify(text, at: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
             }
             out.removeSubrange((start + used)...)
         } catch {
             out.removeSubrange(start...)
             throw error
         }
+    }
+
+    /// `minify` into the front of `buffer`, which grows (never shrinks) to hold `text`, so that
+    /// a caller checking many values fills no memory per value; returns the canonical form's
+    /// length. `buffer`'s bytes are unspecified after an error.
+    public static func minify(_ text: UnsafeRawBufferPointer, reusing buffer: inout [UInt8]) throws(JACError) -> Int {
+        if buffer.count < text.count { buffer.append(contentsOf: repeatElement(0, count: text.count - buffer.count)) }
+        return try buffer.withUnsafeMutableBufferPointer { (b) throws(JACError) -> Int in try minify(text, at: b) }
+    }
+
+    /// Writes `text`'s canonical form at the start of `dest` (room for `text.count` bytes) and
+    /// returns its length.
+    private static func minify(_ text: UnsafeRawBufferPointer, at dest: UnsafeMutableBufferPointer<UInt8>) throws(JACError) -> Int {
+        guard let base = text.baseAddress, !text.isEmpty else {
+            throw JACError(.json, "line 1, column 1: expected a value, found the end of the text")
+        }
+        var stack: [UInt8] = []
+        var reader = JSONReader(base.assumingMemoryBound(to: UInt8.self), count: text.count,
+                                out: dest.baseAddress!, line: 1, column: 1,
+                                truncated: "text ends inside a value")
+        reader.skipWhitespace()
+        try reader.minifyValue(depth: 0, stack: &stack)
+        reader.skipWhitespace()
+        if reader.pos < reader.end {
+            throw reader.error(at: reader.pos, "unexpected text after the value")
+        }
+        return reader.o
     }
 }

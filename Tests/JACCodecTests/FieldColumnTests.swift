@@ -37,6 +37,24 @@ struct FieldColumnTests {
         #expect(kind(payload, records: records, present: present, flags: flags, dict: dict) == expected, "\(what)")
     }
 
+    /// Nested text stored with whitespace (by another writer) comes back in canonical form; a
+    /// long value before a short one checks that the buffer reused between values is cut to
+    /// each value's own length.
+    @Test func nestedTextComesBackCanonical() throws {
+        let long = Array(#"{ "a" : [1, 2] , "b":{ } }"#.utf8)
+        let short = Array(#"{"c":3}"#.utf8)
+        let payload: [UInt8] = [0x03, 0x2d, UInt8(long.count)] + long + [UInt8(short.count)] + short
+        let entry = FieldDirectoryEntry(
+            name: Array("f".utf8), compressor: 0, level: 0, presenceBytes: 1, tagBytes: 1, valueCountPresent: 2,
+            encodingFlags: 0, dictEntryCount: 0, uncompressedLength: payload.count, compressedLength: payload.count,
+            segmentOffset: 0)
+        var writer = RecordWriter(columns: [try FieldColumn(entry: entry, recordCount: 2, payload: payload)])
+        var out: [UInt8] = []
+        var first = true
+        #expect(writer.write(upTo: 2, layout: .ndjson, first: &first, to: &out) == 2)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"f":{"a":[1,2],"b":{}}}"# + "\n" + #"{"f":{"c":3}}"# + "\n")
+    }
+
     /// Unknown encoding flags and padding bits are ignored (doc/format.md §9.3, §2.3).
     @Test func ignoresUnknownFlagsAndPadding() {
         #expect(kind("f3 12 06 04", records: 2, present: 2, flags: 2 | 4 | 8 | 1 << 40) == nil)
