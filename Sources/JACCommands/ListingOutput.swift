@@ -15,7 +15,6 @@ extension ArchiveListing {
                            warn: (String) -> Void, fail: (JACError) -> Void) throws(JACError) {
         var listed = 0
         var total = SummaryRow(name: "")
-        if !json { try sink.write(Array((summaryHeader(exactBytes) + "\n").utf8)) }
         for path in paths {
             let listing: ArchiveListing
             do throws(JACError) {
@@ -24,6 +23,8 @@ extension ArchiveListing {
                 fail(error.naming(file: ByteSource.displayName(of: path)))
                 continue
             }
+            // The table's header comes with its first row: nothing is printed when nothing is listed.
+            if !json && listed == 0 { try sink.write(Array((summaryHeader(exactBytes) + "\n").utf8)) }
             listed += 1
             if let problem = listing.indexProblem, problem != "no index footer", !listing.indexed {
                 warn("\(listing.name): \(problem); found the blocks by scanning")
@@ -39,7 +40,7 @@ extension ArchiveListing {
             }
             try sink.flush()
         }
-        if !json && paths.count > 1 {
+        if !json && paths.count > 1 && listed > 0 {
             total.name = "total (\(listed) archives)"
             try sink.write(Array((total.text(exactBytes) + "\n").utf8))
         }
