@@ -118,7 +118,7 @@ struct PackCommand: ParsableCommand {
             job.threads = budget.threads
             job.quiet = output.quiet
             job.verbose = output.verbose
-            try Diagnostics.run { () throws(JACError) in
+            try Diagnostics.run(naming: path) { () throws(JACError) in
                 try job.run(info: Diagnostics.info)
                 if removeInputs, let archive = job.output, Self.isFile(archive), path != "-" {
                     _ = try Verifier.check(path: archive, against: path, inputMode: options.split.mode, warn: { _ in })
@@ -141,8 +141,8 @@ struct PackCommand: ParsableCommand {
             job.threads = threads
             job.quiet = output.quiet
             job.verbose = output.verbose
-            try Diagnostics.run { () throws(JACError) in
-                try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
+            try Diagnostics.run(naming: path) { () throws(JACError) in
+                _ = try job.run(warn: Diagnostics.warning, info: Diagnostics.info)
                 // Every block was decoded and its checksum checked on the way.
                 if removeInputs, let records = job.output, Self.isFile(records), path != "-" { try Self.remove(path) }
             }

@@ -69,13 +69,10 @@ struct VerifyArguments: ParsableArguments {
         try TerminalInput.refuse(paths, reading: "an archive")
         let label = Diagnostics.tool == "jac" ? "jac verify" : Diagnostics.tool
         try Diagnostics.each(paths) { path in
-            do throws(JACError) {
+            try Diagnostics.run(naming: path) { () throws(JACError) in
                 let line = try Verifier.check(path: path, against: against, inputMode: mode,
                                               progress: quiet ? nil : label, warn: Diagnostics.warning)
                 if !quiet { print(line) }
-            } catch {
-                Diagnostics.error(error.naming(file: ByteSource.displayName(of: path)).message)
-                throw Diagnostics.exitCode(for: error)
             }
         }
     }

@@ -37,6 +37,8 @@ struct ErrorNamingTests {
         ("jac-verify --against bad.ndjson good.jac", "jac-verify: good.jac: bad.ndjson: line 3, column 6: expected a value"),
         ("jac unpack flip.jac > x", "jac: flip.jac: block 0 at offset "),
         ("jac unpack < flip.jac > x", "jac: <stdin>: block 0 at offset "),
+        ("jac -d -c flip.jac > x", "jac: flip.jac: block 0 at offset "),
+        ("jac -t flip.jac", "jac: flip.jac: block 0 at offset "),
         ("jac ls flip.jac", "jac: flip.jac: block 0 at offset "),
         ("jac ls < flip.jac", "jac: <stdin>: block 0 at offset "),
         ("jac ls good.jac flip.jac > x", "jac: flip.jac: block 0 at offset "),
