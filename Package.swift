@@ -11,6 +11,18 @@ import PackageDescription
 // a fifth of the time (measured with callgrind on jac-squeeze), and debug builds keep them.
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// Release executables carry the Swift runtime, Foundation (which ArgumentParser imports) and
+// ArgumentParser inside them instead of loading a dozen shared libraries at every start: a run
+// of `jac unpack` on a one-record archive goes from 8.2 to 6.5 ms (medians of 15), which each of
+// a pipeline's three processes pays. They still load libzstd, liblz4, zlib and liblzma from the
+// system. Modules compiled against the shared runtime do not name Foundation's two static
+// helper libraries, so they are named here.
+let staticRuntime: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+    .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
+    .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
+]
+
 let package = Package(
     name: "jac",
     products: [
@@ -49,11 +61,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "jac", dependencies: ["JACCommandLine"]),
-        .executableTarget(name: "jac-split", dependencies: ["JACCommandLine"]),
-        .executableTarget(name: "jac-squeeze", dependencies: ["JACCommandLine"]),
-        .executableTarget(name: "jac-assemble", dependencies: ["JACCommandLine"]),
-        .executableTarget(name: "jac-verify", dependencies: ["JACCommandLine"]),
+        .executableTarget(name: "jac", dependencies: ["JACCommandLine"], linkerSettings: staticRuntime),
+        .executableTarget(name: "jac-split", dependencies: ["JACCommandLine"], linkerSettings: staticRuntime),
+        .executableTarget(name: "jac-squeeze", dependencies: ["JACCommandLine"], linkerSettings: staticRuntime),
+        .executableTarget(name: "jac-assemble", dependencies: ["JACCommandLine"], linkerSettings: staticRuntime),
+        .executableTarget(name: "jac-verify", dependencies: ["JACCommandLine"], linkerSettings: staticRuntime),
 
         // Shared by the test targets: an independent JSON comparer and where shared data lives.
         .target(name: "JACTestSupport", path: "Tests/JACTestSupport"),
@@ -67,6 +79,6 @@ let package = Package(
         .testTarget(name: "JACCommandsTests", dependencies: [
             "JACCommands", "JACPipeline", "JACArchive", "JACCompression", "JACSystem", "JACWire", "JACTestSupport",
         ]),
-        .testTarget(name: "JACCommandLineTests", dependencies: ["JACTestSupport", "JACCompression", "JACArchive", "JACCodec", "JACSystem", "JACWire"]),
+        .testTarget(name: "JACCommandLineTests", dependencies: ["JACTestSupport", "JACCommandLine", "JACCompression", "JACArchive", "JACCodec", "JACSystem", "JACWire"]),
     ]
 )
