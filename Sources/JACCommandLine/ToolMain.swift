@@ -22,16 +22,17 @@ public enum ToolMain {
         command.exit(withError: nil)
     }
 
-    /// `command`'s parse of `arguments`. When they start with the name of a subcommand, that
-    /// subcommand first parses the rest on its own: ArgumentParser otherwise also reflects over
+    /// `command`'s parse of `arguments`. The subcommand they start with the name of (else the
+    /// default subcommand, `jac FILE`) first parses the rest on its own: ArgumentParser otherwise also reflects over
     /// every option of the root and of its default subcommand (`jac pack`), which is most of
     /// the CPU a short run takes (callgrind: `jac unpack` of a one-record archive takes 15.1M
     /// instructions with this, 23.2M without). Any error there, and any result but the subcommand itself (help, a
     /// version, a completion script), is left to the full parse, so what the user sees is as before.
     public static func parse(_ command: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
-        if let first = arguments.first,
-           let sub = command.configuration.subcommands.first(where: { $0._commandName == first }),
-           let parsed = try? sub.parseAsRoot(Array(arguments.dropFirst())),
+        let named = arguments.first.flatMap { first in command.configuration.subcommands.first { $0._commandName == first } }
+        // `help` is ArgumentParser's own subcommand, which only the root knows.
+        if let sub = named ?? (arguments.contains("help") ? nil : command.configuration.defaultSubcommand),
+           let parsed = try? sub.parseAsRoot(Array(arguments.dropFirst(named == nil ? 0 : 1))),
            type(of: parsed) == sub {
             // Anything else (ArgumentParser's HelpCommand for `--help`) would name `sub` alone.
             return parsed

@@ -14,6 +14,9 @@ struct ToolMainTests {
         ["unpack", "--no-such-option"], ["unpack", "--help"], ["unpack", "-h"], ["unpack", "--version"],
         ["cat", "x.jac", "--records"], ["verify", "--against", "x.ndjson", "a.jac", "b.jac"],
         ["pack", "-k", "--rm", "in.ndjson"], ["unpack", "--generate-completion-script", "bash"],
+        // The default subcommand.
+        ["in.ndjson"], ["-d", "-k", "x.jac"], ["--short-level", "19", "-o", "x.jac", "in.ndjson"], [],
+        ["--help"], ["--version"], ["help", "unpack"], ["in.ndjson", "help"], ["-k", "help", "x"], ["-o", "help", "in.ndjson"], ["unpack", "help"], ["--no-such-option"], ["-k", "--rm", "in.ndjson"],
     ]
 
     @Test(arguments: commandLines)
