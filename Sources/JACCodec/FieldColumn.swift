@@ -118,18 +118,22 @@ public struct FieldColumn {
                 guard text.first == open else {
                     throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
                 }
-                let minified: Int
-                do throws(JACError) {
-                    minified = try RecordParser.minify(text, reusing: &scratch)
-                } catch {
-                    throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
-                }
-                let same = minified == text.count
-                    && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
-                if !same {
-                    let start = rewritten.count
-                    rewritten.append(contentsOf: scratch[..<minified])
-                    range = p.count + start ..< p.count + rewritten.count
+                // Text already canonical (nearly always) is only scanned; the rest is minified,
+                // which rejects what is invalid.
+                if !CanonicalJSON.isCanonical(validUTF8: text) {
+                    let minified: Int
+                    do throws(JACError) {
+                        minified = try RecordParser.minify(text, reusing: &scratch)
+                    } catch {
+                        throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
+                    }
+                    let same = minified == text.count
+                        && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
+                    if !same {
+                        let start = rewritten.count
+                        rewritten.append(contentsOf: scratch[..<minified])
+                        range = p.count + start ..< p.count + rewritten.count
+                    }
                 }
                 if list == 0 { objects.append(range) } else { arrays.append(range) }
             }
