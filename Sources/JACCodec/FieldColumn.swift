@@ -21,6 +21,9 @@ public struct FieldColumn {
     private(set) var decimals: [(negative: Bool, digits: Range<Int>, exponent: Int32)] = []
     /// String values as byte ranges (dictionary entries resolved).
     private(set) var strings: [Range<Int>] = []
+    /// No string value needs an escape in JSON (most columns): they are then written as quotes
+    /// around their bytes, without looking at them again.
+    private(set) var plainStrings = true
     private(set) var objects: [Range<Int>] = []
     private(set) var arrays: [Range<Int>] = []
 
@@ -62,7 +65,7 @@ public struct FieldColumn {
         var dictionary: [Range<Int>] = []
         dictionary.reserveCapacity(entry.dictEntryCount)
         for _ in 0 ..< entry.dictEntryCount {
-            dictionary.append(try readText(&r, what: "dictionary entry"))
+            dictionary.append(try readString(&r, what: "dictionary entry"))
         }
         boolStart = r.position
         _ = try r.readBytes(BitPacking.byteCount(bits: counts[Int(TypeTag.bool.rawValue)]))
@@ -105,7 +108,7 @@ public struct FieldColumn {
                 }
                 strings.append(dictionary[Int(i)])
             } else {
-                strings.append(try readText(&r, what: "string"))
+                strings.append(try readString(&r, what: "string"))
             }
         }
         var rewritten: [UInt8] = []
@@ -140,6 +143,16 @@ public struct FieldColumn {
         }
         guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
         return rewritten
+    }
+
+    /// `readText` for a string or dictionary entry, noting whether it needs escapes.
+    private mutating func readString(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {
+        let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
+        let start = r.position
+        let (valid, plain) = UTF8Validator.checkString(try r.readBytes(n))
+        guard valid else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+        if !plain { plainStrings = false }
+        return start ..< start + n
     }
 
     private func readText(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {

@@ -416,6 +416,8 @@ struct ColumnView {
     var recordCount = 0
     /// The tag of every value when they all have the same, which then need not be read.
     var soleTag: UInt8?
+    /// No string needs an escape (`FieldColumn.plainStrings`).
+    var plainStrings = true
     var payload = UnsafeRawBufferPointer(start: nil, count: 0)
     var tags = UnsafeRawBufferPointer(start: nil, count: 0)
     var bools = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -432,6 +434,7 @@ struct ColumnView {
         exists = true
         recordCount = c.recordCount
         soleTag = c.soleTag
+        plainStrings = c.plainStrings
         payload = c.payload.withUnsafeBytes { $0 }
         tags = UnsafeRawBufferPointer(rebasing: payload[c.tagStart...])
         bools = UnsafeRawBufferPointer(rebasing: payload[c.boolStart...])
@@ -667,8 +670,13 @@ final class WriterState {
             spool.putDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: v.pointee.payload[d.digits]),
                              exponent: d.exponent, &out)
         case .string:
-            let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.strings[cursor.pointee.string]])
-            if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
+            let range = v.pointee.strings[cursor.pointee.string]
+            if !raw && v.pointee.plainStrings {
+                spool.putPlainString(v.pointee.payload, range, &out)
+            } else {
+                let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[range])
+                if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
+            }
             cursor.pointee.string += 1
         case .object:
             spool.put(UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.objects[cursor.pointee.object]]), &out)

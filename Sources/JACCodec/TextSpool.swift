@@ -91,6 +91,29 @@ struct TextSpool {
         }
     }
 
+    /// Writes `payload[range]`, a string needing no escapes, in quotes: a short one a word at a
+    /// time when `payload` has 8 bytes after it to read past its end.
+    @inline(__always)
+    mutating func putPlainString(_ payload: UnsafeRawBufferPointer, _ range: Range<Int>, _ out: inout [UInt8]) {
+        let n = range.count
+        guard n <= TextSpool.maxRoom - 10, range.upperBound + 8 <= payload.count else {
+            put(0x22, &out)
+            put(UnsafeRawBufferPointer(rebasing: payload[range]), &out)
+            return put(0x22, &out)
+        }
+        let to = room(n + 10, &out)
+        to[0] = 0x22
+        let from = payload.baseAddress! + range.lowerBound
+        var k = 0
+        repeat {
+            UnsafeMutableRawPointer(to + 1).storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self),
+                                                      toByteOffset: k, as: UInt64.self)
+            k += 8
+        } while k < n
+        to[n + 1] = 0x22
+        count += n + 2
+    }
+
     /// A string that may not fit: escaped in pieces of what the room left allows.
     private mutating func putLongString(_ bytes: UnsafeRawBufferPointer, _ out: inout [UInt8]) {
         put(0x22, &out)

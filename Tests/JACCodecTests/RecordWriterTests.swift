@@ -109,6 +109,42 @@ import Testing
         #expect(rows == Array(expected.dropFirst(5).dropLast(8)) + Array("\t1\n".utf8))
     }
 
+    /// Strings needing no escape, of every length about the 64-byte word copy's limit, are
+    /// written (a word at a time, or as they are at the payload's end) as the general path
+    /// writes them; a column holding one string that needs an escape takes that path, and
+    /// a dictionary column does the same.
+    @Test(arguments: [false, true])
+    func plainStrings(dictionary: Bool) throws {
+        var numbers = Numbers(state: dictionary ? 5 : 6)
+        let alphabet = Array("abé𝄞xyz/ ")
+        var lines: [String] = []
+        var expected: [UInt8] = []
+        for r in 0 ..< 400 {
+            // 20-59 bytes from a few dictionary entries, or 0-69 of varied text.
+            var value = dictionary ? String(repeating: "a/", count: r % 20 + 10)
+                : String((0 ..< numbers.below(70)).map { _ in alphabet[numbers.below(alphabet.count)] })
+            if r == 399 && !dictionary { value = "" }
+            // The last records put an escape in column "e", never in "p".
+            let escaped = r >= 390 ? value + "\"\n" : value
+            let line = "{\"p\":\(json(value)),\"e\":\(json(escaped))}"
+            lines.append(line)
+            expected += Array((line + "\n").utf8)
+        }
+        let (columns, _) = try columns(lines)
+        #expect(columns.map(\.entry.usesDictionary) == [dictionary, dictionary])
+        var writer = RecordWriter(columns: columns)
+        var out: [UInt8] = []
+        var first = true
+        _ = writer.write(upTo: lines.count, layout: .ndjson, first: &first, to: &out)
+        #expect(out == expected)
+    }
+
+    private func json(_ s: String) -> String {
+        var out: [UInt8] = []
+        Array(s.utf8).withUnsafeBytes { JSONWriter.appendString($0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A copy of a writer goes on by itself: rendering one does not move the other.
     @Test func copiesAreIndependent() throws {
         let lines = RecordWriterTests.sparseLines(records: 300, keys: 20, seed: 9)
