@@ -73,7 +73,7 @@ public struct FieldColumn {
         ints.reserveCapacity(intCount)
         var previous: Int64 = 0
         for i in 0 ..< intCount {
-            let v = try r.readZigzag()
+            let v = Varint.unzigzag(try FieldColumn.varint(&r))
             if entry.usesDelta && i > 0 {
                 let (sum, overflow) = previous.addingReportingOverflow(v)
                 guard !overflow else { throw JACError(.corruptBlock, "delta-coded integer overflows") }
@@ -102,7 +102,7 @@ public struct FieldColumn {
         strings.reserveCapacity(stringCount)
         for _ in 0 ..< stringCount {
             if entry.usesDictionary {
-                let i = try r.readVarint()
+                let i = try FieldColumn.varint(&r)
                 guard i < UInt64(dictionary.count) else {
                     throw JACError(.dictionaryError, "dictionary index \(i) of \(dictionary.count) entries")
                 }
@@ -116,14 +116,15 @@ public struct FieldColumn {
         var scratch: [UInt8] = []
         for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
             for _ in 0 ..< count {
-                var range = try readText(&r, what: list == 0 ? "object" : "array")
-                let text = UnsafeRawBufferPointer(rebasing: p[range])
-                guard text.first == open else {
-                    throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
-                }
-                // Text already canonical (nearly always) is only scanned; the rest is minified,
-                // which rejects what is invalid.
-                if !CanonicalJSON.isCanonical(validUTF8: text) {
+                let what = list == 0 ? "object" : "array"
+                let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
+                var range = r.position ..< r.position + n
+                let text = try r.readBytes(n)
+                // Text already canonical (nearly always) is only scanned, its UTF-8 on the way; the
+                // rest is checked as any text, then minified, which rejects what is invalid.
+                if !(text.first == open && CanonicalJSON.isCanonical(text)) {
+                    guard UTF8Validator.isValidUTF8(text) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+                    guard text.first == open else { throw JACError(.corruptBlock, "stored \(what) text is not one") }
                     let minified: Int
                     do throws(JACError) {
                         minified = try RecordParser.minify(text, reusing: &scratch)
@@ -145,7 +146,8 @@ public struct FieldColumn {
         return rewritten
     }
 
-    /// `readText` for a string or dictionary entry, noting whether it needs escapes.
+    /// A string or dictionary entry: its length, then its bytes checked for UTF-8, noting
+    /// whether they need escapes.
     private mutating func readString(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {
         let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
         let start = r.position
@@ -155,11 +157,16 @@ public struct FieldColumn {
         return start ..< start + n
     }
 
-    private func readText(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {
-        let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
-        let start = r.position
-        let bytes = try r.readBytes(n)
-        guard UTF8Validator.isValidUTF8(bytes) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
-        return start ..< start + n
+    /// A varint, a one-byte one without a call: most integers and dictionary indices.
+    @inline(__always)
+    private static func varint(_ r: inout ByteReader) throws(JACError) -> UInt64 {
+        if r.position < r.bytes.count {
+            let b = r.bytes[r.position]
+            if b < 0x80 {
+                r.position += 1
+                return UInt64(b)
+            }
+        }
+        return try r.readVarint()
     }
 }

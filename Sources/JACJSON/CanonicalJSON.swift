@@ -10,9 +10,9 @@ public enum CanonicalJSON {
     /// by the JSON grammar, strings holding nothing `minify` would write otherwise (no `\/`, no
     /// `\u` escape but the lower-case `\u00xx` of a control without a short escape). False for
     /// anything else, valid or not, and for nesting deeper than `maxDepth`: the caller then runs
-    /// `minify`, which rejects or rewrites it. `text` must be valid UTF-8 (the caller checked it):
-    /// bytes from 0x80 up are then whole sequences inside strings, or invalid outside them.
-    public static func isCanonical(validUTF8 text: UnsafeRawBufferPointer) -> Bool {
+    /// `minify`, which rejects or rewrites it. UTF-8 is checked on the way (true implies valid),
+    /// so a caller need not check it first.
+    public static func isCanonical(_ text: UnsafeRawBufferPointer) -> Bool {
         guard let base = text.baseAddress else { return false }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = text.count
@@ -78,12 +78,12 @@ public enum CanonicalJSON {
         return true
     }
 
-    /// The string whose `"` is at `i`, plain runs skipped a word at a time.
+    /// The string whose `"` is at `i`, plain ASCII runs skipped a word at a time.
     private static func string(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int) -> Bool {
         i += 1
         while true {
             while i + 8 <= n {
-                let mask = WordMasks.needsEscape(WordMasks.load(p, i))
+                let mask = WordMasks.endsPlainRun(WordMasks.load(p, i))
                 if mask != 0 {
                     i += WordMasks.firstMatch(mask)
                     break
@@ -122,8 +122,12 @@ public enum CanonicalJSON {
                 }
             } else if b < 0x20 {
                 return false
-            } else {
+            } else if b < 0x80 {
                 i += 1
+            } else {
+                let len = UTF8Validator.sequenceLength(p, i, n)
+                if len == 0 { return false }
+                i += len
             }
         }
     }

@@ -11,7 +11,7 @@ import Testing
     }
 
     private func scanned(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { CanonicalJSON.isCanonical(validUTF8: $0) }
+        bytes.withUnsafeBytes { CanonicalJSON.isCanonical($0) }
     }
 
     @Test(arguments: [
@@ -35,6 +35,15 @@ import Testing
     func notCanonical(_ text: String) {
         #expect(!minifyKeeps(Array(text.utf8)))
         #expect(!scanned(Array(text.utf8)))
+    }
+
+    /// UTF-8 is checked inside strings, and bytes from 0x80 up are not JSON outside them.
+    @Test(arguments: [[0x5B, 0x22, 0xC3, 0x22, 0x5D], [0x5B, 0x22, 0xC0, 0x80, 0x22, 0x5D], [0x22, 0xED, 0xA0, 0x80, 0x22],
+                      [0x22, 0xF0, 0x9D, 0x84, 0x22], [0x5B, 0xC3, 0xA9, 0x5D],
+                      [0x22, 0x61, 0x61, 0x61, 0x61, 0x61, 0x61, 0x61, 0xFF, 0x22]] as [[UInt8]])
+    func invalidUTF8(_ bytes: [UInt8]) {
+        #expect(!minifyKeeps(bytes))
+        #expect(!scanned(bytes))
     }
 
     @Test func depth() {
@@ -68,8 +77,10 @@ import Testing
                     }
                 }
             }
-            let bytes = Array(text.joined().utf8)
-            #expect(scanned(bytes) == minifyKeeps(bytes), "\(text.joined())")
+            var bytes = Array(text.joined().utf8)
+            // Now and then a byte that breaks UTF-8.
+            if rng.below(8) == 0 && !bytes.isEmpty { bytes[rng.below(bytes.count)] = [0x80, 0xC3, 0xFF, 0xED][rng.below(4)] }
+            #expect(scanned(bytes) == minifyKeeps(bytes), "\(bytes)")
             if scanned(bytes) { agreed += 1 }
         }
         // Both kinds were seen often.
