@@ -222,7 +222,7 @@ public struct RecordWriter {
                 let key = s.key(c, comma: !empty)
                 spool.put(padded: key.baseAddress!, count: key.count, &out)
                 empty = false
-                s.appendValue(column: c, raw: false, &spool, &out)
+                s.appendJSON(column: c, &spool, &out)
                 if out.count + spool.count >= budget && i < last {
                     openRecord = (c + 1, empty)
                     return finished
@@ -265,7 +265,7 @@ public struct RecordWriter {
                         appendPart(part, format, to: &out, cell: &cell)
                     }
                 } else if format == .values {
-                    s.appendValue(column: column, raw: false, &spool, &out)
+                    s.appendJSON(column: column, &spool, &out)
                 } else if format == .rawValues {
                     // Raw strings, but null stays "null", apart from an absent key.
                     if s.nextTag(column) == TypeTag.null.rawValue { spool.put("null", &out) }
@@ -475,6 +475,11 @@ final class WriterState {
     private(set) var present: UnsafeMutablePointer<UInt16>
     /// Whether column `c` has a value in every record of the window.
     private let full: UnsafeMutablePointer<Bool>
+    /// Per column, how `appendJSON` writes its values: `WriterState.soleInt`, `solePlainString`,
+    /// or 0 for `appendValue` (which reads each value's tag).
+    private let route: UnsafeMutablePointer<UInt8>
+    static let soleInt: UInt8 = 1
+    static let solePlainString: UInt8 = 2
     private var presentCapacity = 0
 
     init(views: [ColumnView], keyText: [UInt8], keyStarts: [Int]) {
@@ -495,6 +500,12 @@ final class WriterState {
         present = .allocate(capacity: 0)
         full = .allocate(capacity: max(1, views.count))
         full.initialize(repeating: false, count: max(1, views.count))
+        route = .allocate(capacity: max(1, views.count))
+        for (c, v) in views.enumerated() {
+            route[c] = !v.exists ? 0
+                : v.soleTag == TypeTag.int.rawValue ? WriterState.soleInt
+                : v.soleTag == TypeTag.string.rawValue && v.plainStrings ? WriterState.solePlainString : 0
+        }
     }
 
     deinit {
@@ -505,6 +516,7 @@ final class WriterState {
         starts.deallocate()
         present.deallocate()
         full.deallocate()
+        route.deallocate()
     }
 
     /// A copy with the same cursors; its window is filled again when used.
@@ -645,6 +657,42 @@ final class WriterState {
         views[c].soleTag ?? BitPacking.tag(views[c].tags, cursors[c].tag)
     }
 
+    /// Appends the next value of column `c` as JSON text, as `appendValue` does, without reading
+    /// its tag or leaving the caller's loop for the columns whose values are all integers, or
+    /// all strings needing no escape (most columns).
+    @inline(__always)
+    func appendJSON(column c: Int, _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        let v = views.baseAddress! + c
+        let cursor = cursors.baseAddress! + c
+        switch route[c] {
+        case WriterState.soleInt:
+            cursor.pointee.tag += 1
+            appendInt(v, cursor, &spool, &out)
+        case WriterState.solePlainString:
+            cursor.pointee.tag += 1
+            appendPlainString(v, cursor, &spool, &out)
+        default:
+            appendValue(column: c, raw: false, &spool, &out)
+        }
+    }
+
+    /// The next integer of a column (its tag already counted).
+    @inline(__always)
+    private func appendInt(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
+                           _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        let p = spool.room(20, &out)
+        spool.count += JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
+        cursor.pointee.int += 1
+    }
+
+    /// The next string of a column whose strings need no escape (its tag already counted).
+    @inline(__always)
+    private func appendPlainString(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
+                                   _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        spool.putPlainString(v.pointee.payload, v.pointee.strings[cursor.pointee.string], &out)
+        cursor.pointee.string += 1
+    }
+
     /// Appends the next value of column `c` as JSON text, or with `raw`, strings as their bytes
     /// and null as nothing (CSV cells).
     @inline(__always)
@@ -661,23 +709,20 @@ final class WriterState {
             cursor.pointee.bool += 1
             spool.put(value ? "true" : "false", &out)
         case .int:
-            let p = spool.room(20, &out)
-            spool.count += JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
-            cursor.pointee.int += 1
+            appendInt(v, cursor, &spool, &out)
         case .decimal:
             let d = v.pointee.decimals[cursor.pointee.decimal]
             cursor.pointee.decimal += 1
             spool.putDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: v.pointee.payload[d.digits]),
                              exponent: d.exponent, &out)
         case .string:
-            let range = v.pointee.strings[cursor.pointee.string]
             if !raw && v.pointee.plainStrings {
-                spool.putPlainString(v.pointee.payload, range, &out)
+                appendPlainString(v, cursor, &spool, &out)
             } else {
-                let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[range])
+                let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.strings[cursor.pointee.string]])
                 if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
+                cursor.pointee.string += 1
             }
-            cursor.pointee.string += 1
         case .object:
             spool.put(UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.objects[cursor.pointee.object]]), &out)
             cursor.pointee.object += 1

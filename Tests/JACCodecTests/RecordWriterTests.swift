@@ -139,6 +139,24 @@ import Testing
         #expect(out == expected)
     }
 
+    /// A column of integers only is written without reading tags, as a column of mixed kinds
+    /// writes the same integers, as objects and as rows.
+    @Test func soleIntegerColumns() throws {
+        let ints = [0, -1, 7, 10, 99, 100, -9_999_999, Int64.max, Int64.min, 1 << 40].map(String.init)
+        let lines = ints.enumerated().map { i, v in "{\"i\":\(v),\"m\":\(i == 3 ? "\"x\"" : v)}" }
+        let (columns, _) = try columns(lines)
+        var writer = RecordWriter(columns: columns)
+        var out: [UInt8] = []
+        var first = true
+        _ = writer.write(upTo: lines.count, layout: .ndjson, first: &first, to: &out)
+        #expect(out == Array(lines.map { $0 + "\n" }.joined().utf8))
+        var rowWriter = RecordWriter(columns: columns)
+        var rows: [UInt8] = []
+        _ = rowWriter.writeRows(upTo: lines.count, format: .values, to: &rows)
+        let expected = ints.enumerated().map { i, v in "\(v)\t\(i == 3 ? "\"x\"" : v)\n" }.joined()
+        #expect(String(decoding: rows, as: UTF8.self) == expected)
+    }
+
     private func json(_ s: String) -> String {
         var out: [UInt8] = []
         Array(s.utf8).withUnsafeBytes { JSONWriter.appendString($0, to: &out) }
