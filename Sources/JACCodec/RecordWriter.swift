@@ -63,8 +63,9 @@ public struct RecordWriter {
         out.reserveCapacity(records.count)
         var cursor = ColumnCursor()
         var r = 0
-        column.payload.withUnsafeBytes { p in
+        column.payload.withUnsafeBytes { p in column.dictionary.withUnsafeBufferPointer { d in
             let tags = UnsafeRawBufferPointer(rebasing: p[column.tagStart...])
+            let dictionary = column.entry.usesDictionary ? d : nil
             for target in records {
                 while r < target {
                     if BitPacking.bit(p, r) {
@@ -73,7 +74,9 @@ public struct RecordWriter {
                         case .bool: cursor.bool += 1
                         case .int: cursor.int += 1
                         case .decimal: cursor.decimal += 1
-                        case .string: cursor.string += 1
+                        case .string:
+                            cursor.string = FieldColumn.string(at: column.stringStart + cursor.string, p, dictionary: dictionary)
+                                .next - column.stringStart
                         case .object: cursor.object += 1
                         case .array: cursor.array += 1
                         }
@@ -83,7 +86,7 @@ public struct RecordWriter {
                 }
                 out.append(Position(cursor: cursor))
             }
-        }
+        } }
         return out
     }
 
@@ -423,7 +426,9 @@ struct ColumnView {
     var bools = UnsafeRawBufferPointer(start: nil, count: 0)
     var ints = UnsafeBufferPointer<Int64>(start: nil, count: 0)
     var decimals = UnsafeBufferPointer<(negative: Bool, digits: Range<Int>, exponent: Int32)>(start: nil, count: 0)
-    var strings = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
+    var stringStart = 0
+    /// The dictionary's entries, nil when the column has none.
+    var dictionary: UnsafeBufferPointer<Range<Int>>?
     var objects = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
     var arrays = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
 
@@ -440,7 +445,8 @@ struct ColumnView {
         bools = UnsafeRawBufferPointer(rebasing: payload[c.boolStart...])
         ints = c.ints.withUnsafeBufferPointer { $0 }
         decimals = c.decimals.withUnsafeBufferPointer { $0 }
-        strings = c.strings.withUnsafeBufferPointer { $0 }
+        stringStart = c.stringStart
+        dictionary = c.entry.usesDictionary ? c.dictionary.withUnsafeBufferPointer { $0 } : nil
         objects = c.objects.withUnsafeBufferPointer { $0 }
         arrays = c.arrays.withUnsafeBufferPointer { $0 }
     }
@@ -448,6 +454,7 @@ struct ColumnView {
 
 /// How far a writer has gone in each of a column's value streams.
 struct ColumnCursor {
+    /// Values counted, but `string` is bytes past the column's `stringStart`.
     var tag = 0, bool = 0, int = 0, decimal = 0, string = 0, object = 0, array = 0
 }
 
@@ -685,12 +692,20 @@ final class WriterState {
         cursor.pointee.int += 1
     }
 
+    /// Where the next string of a column is in its payload; moves the cursor past it.
+    @inline(__always)
+    private func nextString(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>) -> Range<Int> {
+        let start = v.pointee.stringStart
+        let (range, next) = FieldColumn.string(at: start + cursor.pointee.string, v.pointee.payload, dictionary: v.pointee.dictionary)
+        cursor.pointee.string = next - start
+        return range
+    }
+
     /// The next string of a column whose strings need no escape (its tag already counted).
     @inline(__always)
     private func appendPlainString(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
                                    _ spool: inout TextSpool, _ out: inout [UInt8]) {
-        spool.putPlainString(v.pointee.payload, v.pointee.strings[cursor.pointee.string], &out)
-        cursor.pointee.string += 1
+        spool.putPlainString(v.pointee.payload, nextString(v, cursor), &out)
     }
 
     /// Appends the next value of column `c` as JSON text, or with `raw`, strings as their bytes
@@ -719,9 +734,8 @@ final class WriterState {
             if !raw && v.pointee.plainStrings {
                 appendPlainString(v, cursor, &spool, &out)
             } else {
-                let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.strings[cursor.pointee.string]])
+                let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[nextString(v, cursor)])
                 if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
-                cursor.pointee.string += 1
             }
         case .object:
             spool.put(UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.objects[cursor.pointee.object]]), &out)

@@ -125,9 +125,13 @@ public enum CanonicalJSON {
             } else if b < 0x80 {
                 i += 1
             } else {
-                let len = UTF8Validator.sequenceLength(p, i, n)
-                if len == 0 { return false }
-                i += len
+                // A run of non-ASCII characters (most text in other scripts) goes on here, not
+                // through the word test, until an ASCII byte.
+                repeat {
+                    let len = UTF8Validator.sequenceLength(p, i, n)
+                    if len == 0 { return false }
+                    i += len
+                } while i < n && p[i] >= 0x80
             }
         }
     }
