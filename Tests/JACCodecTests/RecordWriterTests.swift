@@ -157,6 +157,29 @@ import Testing
         #expect(String(decoding: rows, as: UTF8.self) == expected)
     }
 
+    /// Strings (with and without a dictionary) are read again from the payload in order, beside
+    /// integers (delta-coded and not) and decimals: a writer placed anywhere (by counting the
+    /// values before it) goes on exactly.
+    @Test func valuesReadInOrderFromAnyRecord() throws {
+        var numbers = Numbers(state: 11)
+        let lines = (0 ..< 3000).map { r in
+            let decimal = ["1.5", "-0.25", "3e-7", "12345678901234567890123", "0.001"][numbers.below(5)]
+            return "{\"t\":\(1_700_000_000 + 3 * r + numbers.below(3)),\"i\":\(numbers.below(1 << 20) - (1 << 19)),"
+                + "\"d\":\(decimal),\"s\":\"v\(numbers.below(5000))\",\"k\":\"\(["a", "b", "c"][numbers.below(3)])\"}"
+        }
+        let (columns, _) = try columns(lines)
+        #expect(columns.map(\.entry.usesDelta) == [true, false, false, false, false])
+        #expect(columns.map(\.entry.usesDictionary) == [false, false, false, false, true])
+        for start in [0, 1, 63, 64, 1999, 2999] {
+            var writer = RecordWriter(columns: columns)
+            writer.seek(to: start)
+            var out: [UInt8] = []
+            var first = true
+            _ = writer.write(upTo: lines.count, layout: .ndjson, first: &first, to: &out)
+            #expect(out == Array(lines[start...].map { $0 + "\n" }.joined().utf8), "from \(start)")
+        }
+    }
+
     private func json(_ s: String) -> String {
         var out: [UInt8] = []
         Array(s.utf8).withUnsafeBytes { JSONWriter.appendString($0, to: &out) }
