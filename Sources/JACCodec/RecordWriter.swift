@@ -271,7 +271,7 @@ public struct RecordWriter {
                     s.appendJSON(column: column, &spool, &out)
                 } else if format == .rawValues {
                     // Raw strings, but null stays "null", apart from an absent key.
-                    if s.nextTag(column) == TypeTag.null.rawValue { spool.put("null", &out) }
+                    if s.nextTag(column) == TypeTag.null.rawValue { spool.put(.null, &out) }
                     s.appendValue(column: column, raw: true, &spool, &out)
                 } else {
                     // A cell is quoted only when it needs it, which is known once it is rendered.
@@ -718,11 +718,11 @@ final class WriterState {
         cursor.pointee.tag += 1
         switch TypeTag(rawValue: tag)! {
         case .null:
-            if !raw { spool.put("null", &out) }
+            if !raw { spool.put(.null, &out) }
         case .bool:
             let value = BitPacking.bit(v.pointee.bools, cursor.pointee.bool)
             cursor.pointee.bool += 1
-            spool.put(value ? "true" : "false", &out)
+            spool.put(value ? .true : .false, &out)
         case .int:
             appendInt(v, cursor, &spool, &out)
         case .decimal:

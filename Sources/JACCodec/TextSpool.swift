@@ -73,12 +73,20 @@ struct TextSpool {
         count += n
     }
 
-    /// Copies a literal (`null`, `true`, `false`).
+    /// `null`, `true` and `false` as their bytes in a little-endian word.
+    enum Literal: UInt64 {
+        case null = 0x6C6C_756E
+        case `true` = 0x6575_7274
+        case `false` = 0x65_736C_6166
+
+        var count: Int { self == .false ? 5 : 4 }
+    }
+
+    /// Writes a literal with one store (copying it was a call to memcpy per value).
     @inline(__always)
-    mutating func put(_ literal: StaticString, _ out: inout [UInt8]) {
-        let n = literal.utf8CodeUnitCount
-        room(n, &out).update(from: literal.utf8Start, count: n)
-        count += n
+    mutating func put(_ literal: Literal, _ out: inout [UInt8]) {
+        UnsafeMutableRawPointer(room(8, &out)).storeBytes(of: literal.rawValue.littleEndian, as: UInt64.self)
+        count += literal.count
     }
 
     /// Writes `bytes` (valid UTF-8) as a JSON string.
