@@ -124,6 +124,10 @@ public struct FieldColumn {
         }
         self.dictionary = dictionary
         plainStrings = plain
+        var objects: [Range<Int>] = []
+        objects.reserveCapacity(counts[Int(TypeTag.object.rawValue)])
+        var arrays: [Range<Int>] = []
+        arrays.reserveCapacity(counts[Int(TypeTag.array.rawValue)])
         var rewritten: [UInt8] = []
         // Each value's canonical form, to compare with what is stored.
         var scratch: [UInt8] = []
@@ -156,6 +160,8 @@ public struct FieldColumn {
             }
         }
         guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
+        self.objects = objects
+        self.arrays = arrays
         return rewritten
     }
 
