@@ -5,7 +5,8 @@ import Glibc
 
 /// One decoded field segment: the payload checked part by part (doc/format.md §9.3) and indexed so
 /// records can be rebuilt by walking it once. Nothing is copied out of the payload except
-/// integers; other values are offsets into it. Nested JSON stored in another form than ours
+/// integers; decimals and nested values are offsets into it, and strings are read from it again
+/// in order (`string(at:)`). Nested JSON stored in another form than ours
 /// (whitespace, other escapes: valid, but a line break would split an NDJSON record) is
 /// minified once here and appended after the segment's bytes, so it prints as one line.
 public struct FieldColumn {
@@ -19,8 +20,15 @@ public struct FieldColumn {
     private(set) var ints: [Int64] = []
     /// Decimals: sign, digit range, exponent.
     private(set) var decimals: [(negative: Bool, digits: Range<Int>, exponent: Int32)] = []
-    /// String values as byte ranges (dictionary entries resolved).
-    private(set) var strings: [Range<Int>] = []
+    /// Where the string values start: each a varint length and its bytes, or with a dictionary
+    /// a varint index into `dictionary`, all checked here. A writer reads them in order with
+    /// `string(at:)` instead of from a table of ranges, whose 16 bytes per value of fresh
+    /// memory cost more in page faults than reading the varints again.
+    private(set) var stringStart = 0
+    private(set) var dictionary: [Range<Int>] = []
+    /// No string value needs an escape in JSON (most columns): they are then written as quotes
+    /// around their bytes, without looking at them again.
+    private(set) var plainStrings = true
     private(set) var objects: [Range<Int>] = []
     private(set) var arrays: [Range<Int>] = []
 
@@ -61,16 +69,20 @@ public struct FieldColumn {
         }
         var dictionary: [Range<Int>] = []
         dictionary.reserveCapacity(entry.dictEntryCount)
+        var plain = true
         for _ in 0 ..< entry.dictEntryCount {
-            dictionary.append(try readText(&r, what: "dictionary entry"))
+            dictionary.append(try FieldColumn.readString(&r, what: "dictionary entry", plain: &plain))
         }
         boolStart = r.position
         _ = try r.readBytes(BitPacking.byteCount(bits: counts[Int(TypeTag.bool.rawValue)]))
+        // The tables fill local arrays, which the compiler knows are not shared (a property's
+        // appends checked that for every value).
         let intCount = counts[Int(TypeTag.int.rawValue)]
+        var ints: [Int64] = []
         ints.reserveCapacity(intCount)
         var previous: Int64 = 0
         for i in 0 ..< intCount {
-            let v = try r.readZigzag()
+            let v = Varint.unzigzag(try FieldColumn.varint(&r))
             if entry.usesDelta && i > 0 {
                 let (sum, overflow) = previous.addingReportingOverflow(v)
                 guard !overflow else { throw JACError(.corruptBlock, "delta-coded integer overflows") }
@@ -80,7 +92,9 @@ public struct FieldColumn {
             }
             ints.append(previous)
         }
+        self.ints = ints
         let decimalCount = counts[Int(TypeTag.decimal.rawValue)]
+        var decimals: [(negative: Bool, digits: Range<Int>, exponent: Int32)] = []
         decimals.reserveCapacity(decimalCount)
         for _ in 0 ..< decimalCount {
             let sign = try r.readByte()
@@ -95,54 +109,102 @@ public struct FieldColumn {
             guard let exponent = Int32(exactly: e) else { throw JACError(.corruptBlock, "decimal exponent \(e) out of range") }
             decimals.append((sign == 1, start ..< start + n, exponent))
         }
+        self.decimals = decimals
         let stringCount = counts[Int(TypeTag.string.rawValue)]
-        strings.reserveCapacity(stringCount)
+        stringStart = r.position
         for _ in 0 ..< stringCount {
             if entry.usesDictionary {
-                let i = try r.readVarint()
+                let i = try FieldColumn.varint(&r)
                 guard i < UInt64(dictionary.count) else {
                     throw JACError(.dictionaryError, "dictionary index \(i) of \(dictionary.count) entries")
                 }
-                strings.append(dictionary[Int(i)])
             } else {
-                strings.append(try readText(&r, what: "string"))
+                _ = try FieldColumn.readString(&r, what: "string", plain: &plain)
             }
         }
+        self.dictionary = dictionary
+        plainStrings = plain
+        var objects: [Range<Int>] = []
+        objects.reserveCapacity(counts[Int(TypeTag.object.rawValue)])
+        var arrays: [Range<Int>] = []
+        arrays.reserveCapacity(counts[Int(TypeTag.array.rawValue)])
         var rewritten: [UInt8] = []
         // Each value's canonical form, to compare with what is stored.
         var scratch: [UInt8] = []
         for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
             for _ in 0 ..< count {
-                var range = try readText(&r, what: list == 0 ? "object" : "array")
-                let text = UnsafeRawBufferPointer(rebasing: p[range])
-                guard text.first == open else {
-                    throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
-                }
-                let minified: Int
-                do throws(JACError) {
-                    minified = try RecordParser.minify(text, reusing: &scratch)
-                } catch {
-                    throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
-                }
-                let same = minified == text.count
-                    && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
-                if !same {
-                    let start = rewritten.count
-                    rewritten.append(contentsOf: scratch[..<minified])
-                    range = p.count + start ..< p.count + rewritten.count
+                let what = list == 0 ? "object" : "array"
+                let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
+                var range = r.position ..< r.position + n
+                let text = try r.readBytes(n)
+                // Text already canonical (nearly always) is only scanned, its UTF-8 on the way; the
+                // rest is checked as any text, then minified, which rejects what is invalid.
+                if !(text.first == open && CanonicalJSON.isCanonical(text)) {
+                    guard UTF8Validator.isValidUTF8(text) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+                    guard text.first == open else { throw JACError(.corruptBlock, "stored \(what) text is not one") }
+                    let minified: Int
+                    do throws(JACError) {
+                        minified = try RecordParser.minify(text, reusing: &scratch)
+                    } catch {
+                        throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
+                    }
+                    let same = minified == text.count
+                        && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
+                    if !same {
+                        let start = rewritten.count
+                        rewritten.append(contentsOf: scratch[..<minified])
+                        range = p.count + start ..< p.count + rewritten.count
+                    }
                 }
                 if list == 0 { objects.append(range) } else { arrays.append(range) }
             }
         }
         guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
+        self.objects = objects
+        self.arrays = arrays
         return rewritten
     }
 
-    private func readText(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {
+    /// A string or dictionary entry: its length, then its bytes checked for UTF-8; `plain`
+    /// becomes false if they need an escape.
+    private static func readString(_ r: inout ByteReader, what: String, plain: inout Bool) throws(JACError) -> Range<Int> {
         let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
         let start = r.position
-        let bytes = try r.readBytes(n)
-        guard UTF8Validator.isValidUTF8(bytes) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+        let (valid, needsNone) = UTF8Validator.checkString(try r.readBytes(n))
+        guard valid else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+        if !needsNone { plain = false }
         return start ..< start + n
+    }
+
+    /// The string value whose varint is at `at` in `payload` (a column's, checked by `index`),
+    /// and where the next one starts. The varint is read as `ByteReader` reads it.
+    @inline(__always)
+    static func string(at: Int, _ payload: UnsafeRawBufferPointer, dictionary: UnsafeBufferPointer<Range<Int>>?)
+        -> (range: Range<Int>, next: Int) {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        var i = at
+        while true {
+            let b = payload[i]
+            i += 1
+            if shift < 64 { v |= UInt64(b & 0x7F) << shift }
+            if b < 0x80 { break }
+            shift += 7
+        }
+        if let dictionary { return (dictionary[Int(v)], i) }
+        return (i ..< i + Int(v), i + Int(v))
+    }
+
+    /// A varint, a one-byte one without a call: most integers and dictionary indices.
+    @inline(__always)
+    private static func varint(_ r: inout ByteReader) throws(JACError) -> UInt64 {
+        if r.position < r.bytes.count {
+            let b = r.bytes[r.position]
+            if b < 0x80 {
+                r.position += 1
+                return UInt64(b)
+            }
+        }
+        return try r.readVarint()
     }
 }

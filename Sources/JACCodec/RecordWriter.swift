@@ -63,8 +63,9 @@ public struct RecordWriter {
         out.reserveCapacity(records.count)
         var cursor = ColumnCursor()
         var r = 0
-        column.payload.withUnsafeBytes { p in
+        column.payload.withUnsafeBytes { p in column.dictionary.withUnsafeBufferPointer { d in
             let tags = UnsafeRawBufferPointer(rebasing: p[column.tagStart...])
+            let dictionary = column.entry.usesDictionary ? d : nil
             for target in records {
                 while r < target {
                     if BitPacking.bit(p, r) {
@@ -73,7 +74,9 @@ public struct RecordWriter {
                         case .bool: cursor.bool += 1
                         case .int: cursor.int += 1
                         case .decimal: cursor.decimal += 1
-                        case .string: cursor.string += 1
+                        case .string:
+                            cursor.string = FieldColumn.string(at: column.stringStart + cursor.string, p, dictionary: dictionary)
+                                .next - column.stringStart
                         case .object: cursor.object += 1
                         case .array: cursor.array += 1
                         }
@@ -83,7 +86,7 @@ public struct RecordWriter {
                 }
                 out.append(Position(cursor: cursor))
             }
-        }
+        } }
         return out
     }
 
@@ -222,7 +225,7 @@ public struct RecordWriter {
                 let key = s.key(c, comma: !empty)
                 spool.put(padded: key.baseAddress!, count: key.count, &out)
                 empty = false
-                s.appendValue(column: c, raw: false, &spool, &out)
+                s.appendJSON(column: c, &spool, &out)
                 if out.count + spool.count >= budget && i < last {
                     openRecord = (c + 1, empty)
                     return finished
@@ -265,10 +268,10 @@ public struct RecordWriter {
                         appendPart(part, format, to: &out, cell: &cell)
                     }
                 } else if format == .values {
-                    s.appendValue(column: column, raw: false, &spool, &out)
+                    s.appendJSON(column: column, &spool, &out)
                 } else if format == .rawValues {
                     // Raw strings, but null stays "null", apart from an absent key.
-                    if s.nextTag(column) == TypeTag.null.rawValue { spool.put("null", &out) }
+                    if s.nextTag(column) == TypeTag.null.rawValue { spool.put(.null, &out) }
                     s.appendValue(column: column, raw: true, &spool, &out)
                 } else {
                     // A cell is quoted only when it needs it, which is known once it is rendered.
@@ -416,12 +419,16 @@ struct ColumnView {
     var recordCount = 0
     /// The tag of every value when they all have the same, which then need not be read.
     var soleTag: UInt8?
+    /// No string needs an escape (`FieldColumn.plainStrings`).
+    var plainStrings = true
     var payload = UnsafeRawBufferPointer(start: nil, count: 0)
     var tags = UnsafeRawBufferPointer(start: nil, count: 0)
     var bools = UnsafeRawBufferPointer(start: nil, count: 0)
     var ints = UnsafeBufferPointer<Int64>(start: nil, count: 0)
     var decimals = UnsafeBufferPointer<(negative: Bool, digits: Range<Int>, exponent: Int32)>(start: nil, count: 0)
-    var strings = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
+    var stringStart = 0
+    /// The dictionary's entries, nil when the column has none.
+    var dictionary: UnsafeBufferPointer<Range<Int>>?
     var objects = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
     var arrays = UnsafeBufferPointer<Range<Int>>(start: nil, count: 0)
 
@@ -432,12 +439,14 @@ struct ColumnView {
         exists = true
         recordCount = c.recordCount
         soleTag = c.soleTag
+        plainStrings = c.plainStrings
         payload = c.payload.withUnsafeBytes { $0 }
         tags = UnsafeRawBufferPointer(rebasing: payload[c.tagStart...])
         bools = UnsafeRawBufferPointer(rebasing: payload[c.boolStart...])
         ints = c.ints.withUnsafeBufferPointer { $0 }
         decimals = c.decimals.withUnsafeBufferPointer { $0 }
-        strings = c.strings.withUnsafeBufferPointer { $0 }
+        stringStart = c.stringStart
+        dictionary = c.entry.usesDictionary ? c.dictionary.withUnsafeBufferPointer { $0 } : nil
         objects = c.objects.withUnsafeBufferPointer { $0 }
         arrays = c.arrays.withUnsafeBufferPointer { $0 }
     }
@@ -445,6 +454,7 @@ struct ColumnView {
 
 /// How far a writer has gone in each of a column's value streams.
 struct ColumnCursor {
+    /// Values counted, but `string` is bytes past the column's `stringStart`.
     var tag = 0, bool = 0, int = 0, decimal = 0, string = 0, object = 0, array = 0
 }
 
@@ -472,6 +482,11 @@ final class WriterState {
     private(set) var present: UnsafeMutablePointer<UInt16>
     /// Whether column `c` has a value in every record of the window.
     private let full: UnsafeMutablePointer<Bool>
+    /// Per column, how `appendJSON` writes its values: `WriterState.soleInt`, `solePlainString`,
+    /// or 0 for `appendValue` (which reads each value's tag).
+    private let route: UnsafeMutablePointer<UInt8>
+    static let soleInt: UInt8 = 1
+    static let solePlainString: UInt8 = 2
     private var presentCapacity = 0
 
     init(views: [ColumnView], keyText: [UInt8], keyStarts: [Int]) {
@@ -492,6 +507,12 @@ final class WriterState {
         present = .allocate(capacity: 0)
         full = .allocate(capacity: max(1, views.count))
         full.initialize(repeating: false, count: max(1, views.count))
+        route = .allocate(capacity: max(1, views.count))
+        for (c, v) in views.enumerated() {
+            route[c] = !v.exists ? 0
+                : v.soleTag == TypeTag.int.rawValue ? WriterState.soleInt
+                : v.soleTag == TypeTag.string.rawValue && v.plainStrings ? WriterState.solePlainString : 0
+        }
     }
 
     deinit {
@@ -502,6 +523,7 @@ final class WriterState {
         starts.deallocate()
         present.deallocate()
         full.deallocate()
+        route.deallocate()
     }
 
     /// A copy with the same cursors; its window is filled again when used.
@@ -642,6 +664,50 @@ final class WriterState {
         views[c].soleTag ?? BitPacking.tag(views[c].tags, cursors[c].tag)
     }
 
+    /// Appends the next value of column `c` as JSON text, as `appendValue` does, without reading
+    /// its tag or leaving the caller's loop for the columns whose values are all integers, or
+    /// all strings needing no escape (most columns).
+    @inline(__always)
+    func appendJSON(column c: Int, _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        let v = views.baseAddress! + c
+        let cursor = cursors.baseAddress! + c
+        switch route[c] {
+        case WriterState.soleInt:
+            cursor.pointee.tag += 1
+            appendInt(v, cursor, &spool, &out)
+        case WriterState.solePlainString:
+            cursor.pointee.tag += 1
+            appendPlainString(v, cursor, &spool, &out)
+        default:
+            appendValue(column: c, raw: false, &spool, &out)
+        }
+    }
+
+    /// The next integer of a column (its tag already counted).
+    @inline(__always)
+    private func appendInt(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
+                           _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        let p = spool.room(20, &out)
+        spool.count += JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
+        cursor.pointee.int += 1
+    }
+
+    /// Where the next string of a column is in its payload; moves the cursor past it.
+    @inline(__always)
+    private func nextString(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>) -> Range<Int> {
+        let start = v.pointee.stringStart
+        let (range, next) = FieldColumn.string(at: start + cursor.pointee.string, v.pointee.payload, dictionary: v.pointee.dictionary)
+        cursor.pointee.string = next - start
+        return range
+    }
+
+    /// The next string of a column whose strings need no escape (its tag already counted).
+    @inline(__always)
+    private func appendPlainString(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
+                                   _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        spool.putPlainString(v.pointee.payload, nextString(v, cursor), &out)
+    }
+
     /// Appends the next value of column `c` as JSON text, or with `raw`, strings as their bytes
     /// and null as nothing (CSV cells).
     @inline(__always)
@@ -652,24 +718,25 @@ final class WriterState {
         cursor.pointee.tag += 1
         switch TypeTag(rawValue: tag)! {
         case .null:
-            if !raw { spool.put("null", &out) }
+            if !raw { spool.put(.null, &out) }
         case .bool:
             let value = BitPacking.bit(v.pointee.bools, cursor.pointee.bool)
             cursor.pointee.bool += 1
-            spool.put(value ? "true" : "false", &out)
+            spool.put(value ? .true : .false, &out)
         case .int:
-            let p = spool.room(20, &out)
-            spool.count += JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
-            cursor.pointee.int += 1
+            appendInt(v, cursor, &spool, &out)
         case .decimal:
             let d = v.pointee.decimals[cursor.pointee.decimal]
             cursor.pointee.decimal += 1
             spool.putDecimal(negative: d.negative, digits: UnsafeRawBufferPointer(rebasing: v.pointee.payload[d.digits]),
                              exponent: d.exponent, &out)
         case .string:
-            let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.strings[cursor.pointee.string]])
-            if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
-            cursor.pointee.string += 1
+            if !raw && v.pointee.plainStrings {
+                appendPlainString(v, cursor, &spool, &out)
+            } else {
+                let bytes = UnsafeRawBufferPointer(rebasing: v.pointee.payload[nextString(v, cursor)])
+                if raw { spool.put(bytes, &out) } else { spool.putString(bytes, &out) }
+            }
         case .object:
             spool.put(UnsafeRawBufferPointer(rebasing: v.pointee.payload[v.pointee.objects[cursor.pointee.object]]), &out)
             cursor.pointee.object += 1

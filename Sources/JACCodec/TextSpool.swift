@@ -73,12 +73,20 @@ struct TextSpool {
         count += n
     }
 
-    /// Copies a literal (`null`, `true`, `false`).
+    /// `null`, `true` and `false` as their bytes in a little-endian word.
+    enum Literal: UInt64 {
+        case null = 0x6C6C_756E
+        case `true` = 0x6575_7274
+        case `false` = 0x65_736C_6166
+
+        var count: Int { self == .false ? 5 : 4 }
+    }
+
+    /// Writes a literal with one store (copying it was a call to memcpy per value).
     @inline(__always)
-    mutating func put(_ literal: StaticString, _ out: inout [UInt8]) {
-        let n = literal.utf8CodeUnitCount
-        room(n, &out).update(from: literal.utf8Start, count: n)
-        count += n
+    mutating func put(_ literal: Literal, _ out: inout [UInt8]) {
+        UnsafeMutableRawPointer(room(8, &out)).storeBytes(of: literal.rawValue.littleEndian, as: UInt64.self)
+        count += literal.count
     }
 
     /// Writes `bytes` (valid UTF-8) as a JSON string.
@@ -89,6 +97,29 @@ struct TextSpool {
         } else {
             putLongString(bytes, &out)
         }
+    }
+
+    /// Writes `payload[range]`, a string needing no escapes, in quotes: a short one a word at a
+    /// time when `payload` has 8 bytes after it to read past its end.
+    @inline(__always)
+    mutating func putPlainString(_ payload: UnsafeRawBufferPointer, _ range: Range<Int>, _ out: inout [UInt8]) {
+        let n = range.count
+        guard n <= TextSpool.maxRoom - 10, range.upperBound + 8 <= payload.count else {
+            put(0x22, &out)
+            put(UnsafeRawBufferPointer(rebasing: payload[range]), &out)
+            return put(0x22, &out)
+        }
+        let to = room(n + 10, &out)
+        to[0] = 0x22
+        let from = payload.baseAddress! + range.lowerBound
+        var k = 0
+        repeat {
+            UnsafeMutableRawPointer(to + 1).storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self),
+                                                      toByteOffset: k, as: UInt64.self)
+            k += 8
+        } while k < n
+        to[n + 1] = 0x22
+        count += n + 2
     }
 
     /// A string that may not fit: escaped in pieces of what the room left allows.

@@ -109,6 +109,83 @@ import Testing
         #expect(rows == Array(expected.dropFirst(5).dropLast(8)) + Array("\t1\n".utf8))
     }
 
+    /// Strings needing no escape, of every length about the 64-byte word copy's limit, are
+    /// written (a word at a time, or as they are at the payload's end) as the general path
+    /// writes them; a column holding one string that needs an escape takes that path, and
+    /// a dictionary column does the same.
+    @Test(arguments: [false, true])
+    func plainStrings(dictionary: Bool) throws {
+        var numbers = Numbers(state: dictionary ? 5 : 6)
+        let alphabet = Array("abé𝄞xyz/ ")
+        var lines: [String] = []
+        var expected: [UInt8] = []
+        for r in 0 ..< 400 {
+            // 20-59 bytes from a few dictionary entries, or 0-69 of varied text.
+            var value = dictionary ? String(repeating: "a/", count: r % 20 + 10)
+                : String((0 ..< numbers.below(70)).map { _ in alphabet[numbers.below(alphabet.count)] })
+            if r == 399 && !dictionary { value = "" }
+            // The last records put an escape in column "e", never in "p".
+            let escaped = r >= 390 ? value + "\"\n" : value
+            let line = "{\"p\":\(json(value)),\"e\":\(json(escaped))}"
+            lines.append(line)
+            expected += Array((line + "\n").utf8)
+        }
+        let (columns, _) = try columns(lines)
+        #expect(columns.map(\.entry.usesDictionary) == [dictionary, dictionary])
+        var writer = RecordWriter(columns: columns)
+        var out: [UInt8] = []
+        var first = true
+        _ = writer.write(upTo: lines.count, layout: .ndjson, first: &first, to: &out)
+        #expect(out == expected)
+    }
+
+    /// A column of integers only is written without reading tags, as a column of mixed kinds
+    /// writes the same integers, as objects and as rows.
+    @Test func soleIntegerColumns() throws {
+        let ints = [0, -1, 7, 10, 99, 100, -9_999_999, Int64.max, Int64.min, 1 << 40].map(String.init)
+        let lines = ints.enumerated().map { i, v in "{\"i\":\(v),\"m\":\(i == 3 ? "\"x\"" : v)}" }
+        let (columns, _) = try columns(lines)
+        var writer = RecordWriter(columns: columns)
+        var out: [UInt8] = []
+        var first = true
+        _ = writer.write(upTo: lines.count, layout: .ndjson, first: &first, to: &out)
+        #expect(out == Array(lines.map { $0 + "\n" }.joined().utf8))
+        var rowWriter = RecordWriter(columns: columns)
+        var rows: [UInt8] = []
+        _ = rowWriter.writeRows(upTo: lines.count, format: .values, to: &rows)
+        let expected = ints.enumerated().map { i, v in "\(v)\t\(i == 3 ? "\"x\"" : v)\n" }.joined()
+        #expect(String(decoding: rows, as: UTF8.self) == expected)
+    }
+
+    /// Strings (with and without a dictionary) are read again from the payload in order, beside
+    /// integers (delta-coded and not) and decimals: a writer placed anywhere (by counting the
+    /// values before it) goes on exactly.
+    @Test func valuesReadInOrderFromAnyRecord() throws {
+        var numbers = Numbers(state: 11)
+        let lines = (0 ..< 3000).map { r in
+            let decimal = ["1.5", "-0.25", "3e-7", "12345678901234567890123", "0.001"][numbers.below(5)]
+            return "{\"t\":\(1_700_000_000 + 3 * r + numbers.below(3)),\"i\":\(numbers.below(1 << 20) - (1 << 19)),"
+                + "\"d\":\(decimal),\"s\":\"v\(numbers.below(5000))\",\"k\":\"\(["a", "b", "c"][numbers.below(3)])\"}"
+        }
+        let (columns, _) = try columns(lines)
+        #expect(columns.map(\.entry.usesDelta) == [true, false, false, false, false])
+        #expect(columns.map(\.entry.usesDictionary) == [false, false, false, false, true])
+        for start in [0, 1, 63, 64, 1999, 2999] {
+            var writer = RecordWriter(columns: columns)
+            writer.seek(to: start)
+            var out: [UInt8] = []
+            var first = true
+            _ = writer.write(upTo: lines.count, layout: .ndjson, first: &first, to: &out)
+            #expect(out == Array(lines[start...].map { $0 + "\n" }.joined().utf8), "from \(start)")
+        }
+    }
+
+    private func json(_ s: String) -> String {
+        var out: [UInt8] = []
+        Array(s.utf8).withUnsafeBytes { JSONWriter.appendString($0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A copy of a writer goes on by itself: rendering one does not move the other.
     @Test func copiesAreIndependent() throws {
         let lines = RecordWriterTests.sparseLines(records: 300, keys: 20, seed: 9)
