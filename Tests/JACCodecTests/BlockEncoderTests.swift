@@ -64,6 +64,38 @@ struct BlockEncoderTests {
             """))
     }
 
+    /// Values whose stored lengths take one, two and three varint bytes (the column buffers'
+    /// counted appends, and their growth past several times their first capacity), and booleans
+    /// across a byte boundary, laid out exactly as doc/format.md §5 says.
+    @Test func longValuesAndBooleansLayOut() throws {
+        let lengths = [0, 1, 127, 128, 300, 16383, 16384, 70000, 5]
+        let bools = [true, false, true, true, false, false, false, true, true]
+        let strings = lengths.enumerated().map { i, n in String(repeating: Character(Unicode.Scalar(UInt8(0x61 + i))), count: n) }
+        let lines = zip(strings, bools).map { #"{"s":"\#($0)","b":\#($1),"a":["\#($0)"]}"# }
+        let blocks = try encode(lines)
+        let fields = try #require(blocks.first?.fields)
+        #expect(fields.map(\.encodingFlags) == [0, 0, 0])
+        func varint(_ n: Int) -> [UInt8] {
+            var v = n
+            var out: [UInt8] = []
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7F) | 0x80)
+                v >>= 7
+            }
+            return out + [UInt8(v)]
+        }
+        /// Nine 3-bit tags `t`, LSB first.
+        func tags(_ t: UInt32) -> [UInt8] {
+            var bits: UInt32 = 0
+            for k in 0 ..< 9 { bits |= t << UInt32(3 * k) }
+            return (0 ..< 4).map { UInt8(truncatingIfNeeded: bits >> UInt32(8 * $0)) }
+        }
+        let presence: [UInt8] = [0xFF, 0x01]
+        #expect(fields[0].bytes == presence + tags(4) + strings.flatMap { varint($0.utf8.count) + Array($0.utf8) })
+        #expect(fields[1].bytes == presence + tags(1) + [0x8D, 0x01])
+        #expect(fields[2].bytes == presence + tags(6) + strings.flatMap { varint($0.utf8.count + 4) + Array("[\"\($0)\"]".utf8) })
+    }
+
     /// doc/format.md §6.6: dictionary iff U ≤ min(L, max(2, floor(S/8))), strings only.
     @Test(arguments: [
         (["a", "b", "a"], 4096, true), (["a", "b", "c"], 4096, false),
