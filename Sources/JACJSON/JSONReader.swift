@@ -116,7 +116,8 @@ struct JSONReader {
                 return
             }
             if b == 0x5C {
-                try readEscape(canonical: canonical)
+                // Escapes often come in runs (`\u` sequences of non-ASCII text).
+                repeat { try readEscape(canonical: canonical) } while pos < end && p[pos] == 0x5C
             } else {
                 throw error(at: pos, "control character U+00\(b < 0x10 ? "0" : "")\(String(b, radix: 16, uppercase: true)) must be escaped in a string")
             }
@@ -214,22 +215,25 @@ struct JSONReader {
         }
     }
 
+    /// The four hex digits at `pos` of a `\u` escape whose `\` is at `at`.
+    @inline(__always)
     private mutating func readHex4(escapeAt at: Int) throws(JACError) -> UInt32 {
         guard pos + 4 <= end else { throw error(at: end, truncated) }
-        var v: UInt32 = 0
-        for k in 0 ..< 4 {
-            let b = p[pos + k]
-            let d: UInt8
-            switch b {
-            case 0x30 ... 0x39: d = b - 0x30
-            case 0x41 ... 0x46: d = b - 0x37
-            case 0x61 ... 0x66: d = b - 0x57
-            default: throw error(at: at, "invalid \\u escape (needs four hex digits)")
-            }
-            v = v << 4 | UInt32(d)
-        }
+        let v = JSONReader.hexValue(p[pos]) << 12 | JSONReader.hexValue(p[pos + 1]) << 8
+            | JSONReader.hexValue(p[pos + 2]) << 4 | JSONReader.hexValue(p[pos + 3])
+        guard v <= 0xFFFF else { throw error(at: at, "invalid \\u escape (needs four hex digits)") }
         pos += 4
         return v
+    }
+
+    /// A hex digit's value, or 0x10000 (which no shift of a digit's value reaches) if `b` is
+    /// not one: four of them are checked with one comparison.
+    @inline(__always)
+    private static func hexValue(_ b: UInt8) -> UInt32 {
+        let d = b &- 0x30
+        if d < 10 { return UInt32(d) }
+        let l = (b | 0x20) &- 0x61
+        return l < 6 ? UInt32(l) + 10 : 0x10000
     }
 
     /// Writes the canonical escape of `"`, `\` or a control character (as `JSONWriter` does).

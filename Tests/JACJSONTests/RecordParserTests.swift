@@ -212,6 +212,32 @@ import Testing
         }
     }
 
+    /// Every BMP scalar as a `\u` escape, in runs and in both cases of hex digits, reads back as
+    /// the scalar's UTF-8; a byte just outside each range of hex digits, at each of the four
+    /// places, is an error at the escape.
+    @Test func unicodeEscapesDecodeEveryScalar() throws {
+        var text = ""
+        var expected = ""
+        for v in 0 ..< 0x10000 where v & 0xF800 != 0xD800 {
+            let hex = String(v, radix: 16)
+            let digits = String(repeating: "0", count: 4 - hex.count) + (v & 1 == 0 ? hex : hex.uppercased())
+            text += "\\u" + digits
+            expected.unicodeScalars.append(Unicode.Scalar(UInt32(v))!)
+            if v % 64 == 63 {
+                #expect(try parseRecord("{\"a\":\"\(text)\"}") == [ParsedField(key: "a", kind: .string, text: expected)])
+                text = ""
+                expected = ""
+            }
+        }
+        for place in 0 ..< 4 {
+            for bad in ["/", ":", "@", "G", "`", "g"] {
+                var digits = Array("00e9")
+                digits[place] = Character(bad)
+                #expect(parseError("{\"a\":\"x\\u\(String(digits))\"}") == "line 1, column 8: invalid \\u escape (needs four hex digits)")
+            }
+        }
+    }
+
     @Test func stringErrorsNamePositions() {
         #expect(parseError("{\"a\":\"x\u{1}\"}") == "line 1, column 8: control character U+0001 must be escaped in a string")
         #expect(parseError("{\"a\":\"x\ny\"}") == "line 1, column 8: control character U+000A must be escaped in a string")
