@@ -316,6 +316,30 @@ struct JSONReader {
     /// Reads a number into `field`: an `.int` if it is written as an integer, is not `-0` and
     /// fits Int64, otherwise a `.decimal` whose digits are written to the output.
     mutating func readNumber(into field: inout JSONField) throws(JACError) {
+        // Most numbers are short integers: their digits are summed in the one pass that finds
+        // them. Up to 18 digits always fit Int64; anything else (a fraction, an exponent, more
+        // digits, a leading zero, `-0`, no digit) is read again by the general path below.
+        let start = pos
+        var i = pos
+        let negative = p[i] == 0x2D
+        if negative { i += 1 }
+        let first = i
+        var v: Int64 = 0
+        while i < end && i - first < 19 {
+            let d = p[i] &- 0x30
+            if d >= 10 { break }
+            v = v &* 10 &+ Int64(d)
+            i += 1
+        }
+        let count = i - first
+        if count > 0 && count < 19 && (p[first] != 0x30 || (count == 1 && !negative))
+            && (i == end || (p[i] != 0x2E && p[i] | 0x20 != 0x65)) {
+            pos = i
+            field.kind = .int
+            field.int = negative ? 0 &- v : v
+            return
+        }
+        pos = start
         let t = try readNumber()
         let n = t.intEnd - t.intStart
         if t.isInteger && n <= 19 && !(t.negative && p[t.intStart] == 0x30) {
