@@ -1,3 +1,4 @@
+import CJACScan
 import JACWire
 
 /// A cursor over one JSON text that validates it while copying what the caller keeps into an
@@ -125,15 +126,20 @@ struct JSONReader {
     }
 
     /// Copies the bytes at `pos` that stand for themselves in a string to the output: ASCII other
-    /// than controls, `"` and `\`, and valid UTF-8 sequences. Eight bytes at a time, each word
-    /// stored whole before it is checked: the output never runs ahead of the input (`o <= pos`),
-    /// so a word stored at `o` ends within the `count` bytes of room, and bytes past the run are
-    /// overwritten later.
+    /// than controls, `"` and `\`, and valid UTF-8 sequences. Sixteen bytes at a time while that
+    /// many are left (`jac_copy_plain`), then eight, each block stored whole before it is
+    /// checked: the output never runs ahead of the input (`o <= pos`), so a block stored at `o`
+    /// ends within the `count` bytes of room, and bytes past the run are overwritten later.
     @inline(__always)
     private mutating func copyPlain() throws(JACError) {
         let room = UnsafeMutableRawPointer(out)
         while pos < end {
-            if pos + 8 <= end {
+            if end - pos >= 16 {
+                let k = jac_copy_plain(p + pos, end - pos, out + o)
+                pos += k
+                o += k
+                if end - pos < 16 { continue }
+            } else if pos + 8 <= end {
                 let w = WordMasks.load(p, pos)
                 room.storeBytes(of: w.littleEndian, toByteOffset: o, as: UInt64.self)
                 let mask = WordMasks.endsPlainRun(w)

@@ -204,16 +204,16 @@ import Testing
         #expect(parseError("{\"a\": x}", line: 10, column: 5) == "line 10, column 11: expected a value, found 'x'")
     }
 
-    /// Strings are copied eight bytes at a time: an escape, a UTF-8 sequence, a quote or a
-    /// control byte at every offset of strings around the word size must still come out exact
-    /// (in the key too, and minified), or be refused at its column.
+    /// Strings are copied sixteen, then eight bytes at a time: an escape, a UTF-8 sequence, a
+    /// quote, DEL (plain) or a control byte at every offset of strings around both block sizes
+    /// must still come out exact (in the key too, and minified), or be refused at its column.
     @Test func stringsAroundWordBoundaries() throws {
         // As written, as parsed, as minified.
         let specials: [(String, String, String)] = [
             (#"\n"#, "\n", #"\n"#), (#"\u00e9"#, "é", "é"), ("é", "é", "é"), ("😀", "😀", "😀"),
-            (#"\""#, "\"", #"\""#), (#"\\"#, "\\", #"\\"#),
+            (#"\""#, "\"", #"\""#), (#"\\"#, "\\", #"\\"#), ("\u{7F}", "\u{7F}", "\u{7F}"),
         ]
-        for length in 0 ... 26 {
+        for length in 0 ... 40 {
             for at in 0 ... length {
                 let head = String(repeating: "a", count: at)
                 let tail = String(repeating: "b", count: length - at)
