@@ -122,13 +122,20 @@ public struct ColumnSet {
         return true
     }
 
-    /// Adds the routed record.
+    /// Adds the routed record. Every routed index names a field, so the columns are made first
+    /// and then written through one buffer pointer: no uniqueness check per value.
     mutating func add(_ parser: RecordParser, options: EncodingOptions) {
-        let fields = parser.fields
-        parser.scratch.withUnsafeBytes { scratch in
-            for (i, index) in route.enumerated() where index >= 0 {
-                while columns.count <= index { appendColumn(options: options) }
-                columns[index].append(fields[i], record: recordCount, scratch: scratch)
+        while columns.count < names.count { appendColumn(options: options) }
+        let record = recordCount
+        parser.fields.withUnsafeBufferPointer { fields in
+            parser.scratch.withUnsafeBytes { scratch in
+                route.withUnsafeBufferPointer { route in
+                    columns.withUnsafeMutableBufferPointer { columns in
+                        for i in 0 ..< route.count where route[i] >= 0 {
+                            columns[route[i]].append(fields[i], record: record, scratch: scratch)
+                        }
+                    }
+                }
             }
         }
         estimate += pendingEstimate
