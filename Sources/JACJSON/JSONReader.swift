@@ -118,7 +118,9 @@ struct JSONReader {
             }
             if b == 0x5C {
                 // Escapes often come in runs (`\u` sequences of non-ASCII text).
-                repeat { try readEscape(canonical: canonical) } while pos < end && p[pos] == 0x5C
+                repeat {
+                    if !readNonASCIIEscape() { try readEscape(canonical: canonical) }
+                } while pos < end && p[pos] == 0x5C
             } else {
                 throw error(at: pos, "control character U+00\(b < 0x10 ? "0" : "")\(String(b, radix: 16, uppercase: true)) must be escaped in a string")
             }
@@ -165,6 +167,27 @@ struct JSONReader {
                 return
             }
         }
+    }
+
+    /// Reads the commonest escape at `pos`, if it is one: `\u` and four hex digits of a scalar
+    /// from U+0080 to U+FFFF other than a surrogate, written as its UTF-8 whether canonical or
+    /// not. Anything else (other escapes, ASCII, surrogates, bad or missing digits) is left to
+    /// `readEscape`, which also reports the errors; returns whether it read one.
+    @inline(__always)
+    private mutating func readNonASCIIEscape() -> Bool {
+        guard end - pos >= 6, p[pos + 1] == 0x75 else { return false }
+        let v = JSONReader.hexValue(p[pos + 2]) << 12 | JSONReader.hexValue(p[pos + 3]) << 8
+            | JSONReader.hexValue(p[pos + 4]) << 4 | JSONReader.hexValue(p[pos + 5])
+        guard v >= 0x80 && v <= 0xFFFF && v & 0xF800 != 0xD800 else { return false }
+        if v < 0x800 {
+            write(0xC0 | UInt8(truncatingIfNeeded: v >> 6))
+        } else {
+            write(0xE0 | UInt8(truncatingIfNeeded: v >> 12))
+            write(0x80 | UInt8(truncatingIfNeeded: (v >> 6) & 0x3F))
+        }
+        write(0x80 | UInt8(truncatingIfNeeded: v & 0x3F))
+        pos += 6
+        return true
     }
 
     /// Reads the escape whose `\` is at `pos`.
