@@ -64,13 +64,15 @@ struct BlockEncoderTests {
             """))
     }
 
-    /// Values whose stored lengths take one, two and three varint bytes (the column buffers'
-    /// counted appends, and their growth past several times their first capacity), and booleans
-    /// across a byte boundary, laid out exactly as doc/format.md §5 says.
+    /// Values of every length to 17 and of lengths whose varints take one, two and three bytes
+    /// (the column buffers' counted appends, and their growth past several times their first
+    /// capacity), and booleans across byte boundaries, laid out exactly as doc/format.md §5 says.
     @Test func longValuesAndBooleansLayOut() throws {
-        let lengths = [0, 1, 127, 128, 300, 16383, 16384, 70000, 5]
-        let bools = [true, false, true, true, false, false, false, true, true]
-        let strings = lengths.enumerated().map { i, n in String(repeating: Character(Unicode.Scalar(UInt8(0x61 + i))), count: n) }
+        let lengths = Array(0 ... 17) + [127, 128, 300, 16383, 16384, 70000, 5]
+        let bools = lengths.map { $0 % 3 == 1 || $0 > 100 }
+        let strings = lengths.enumerated().map { i, n in
+            String((0 ..< n).map { Character(Unicode.Scalar(UInt8(0x41 + (i + $0) % 26))) })
+        }
         let lines = zip(strings, bools).map { #"{"s":"\#($0)","b":\#($1),"a":["\#($0)"]}"# }
         let blocks = try encode(lines)
         let fields = try #require(blocks.first?.fields)
@@ -84,15 +86,17 @@ struct BlockEncoderTests {
             }
             return out + [UInt8(v)]
         }
-        /// Nine 3-bit tags `t`, LSB first.
-        func tags(_ t: UInt32) -> [UInt8] {
-            var bits: UInt32 = 0
-            for k in 0 ..< 9 { bits |= t << UInt32(3 * k) }
-            return (0 ..< 4).map { UInt8(truncatingIfNeeded: bits >> UInt32(8 * $0)) }
+        /// `bits` packed LSB first.
+        func pack(_ bits: [Bool]) -> [UInt8] {
+            (0 ..< (bits.count + 7) / 8).map { b in
+                (0 ..< 8).reduce(UInt8(0)) { byte, j in 8 * b + j < bits.count && bits[8 * b + j] ? byte | 1 << j : byte }
+            }
         }
-        let presence: [UInt8] = [0xFF, 0x01]
+        /// One 3-bit tag `t` per value.
+        func tags(_ t: Int) -> [UInt8] { pack(lengths.flatMap { _ in (0 ..< 3).map { t >> $0 & 1 == 1 } }) }
+        let presence = pack(lengths.map { _ in true })
         #expect(fields[0].bytes == presence + tags(4) + strings.flatMap { varint($0.utf8.count) + Array($0.utf8) })
-        #expect(fields[1].bytes == presence + tags(1) + [0x8D, 0x01])
+        #expect(fields[1].bytes == presence + tags(1) + pack(bools))
         #expect(fields[2].bytes == presence + tags(6) + strings.flatMap { varint($0.utf8.count + 4) + Array("[\"\($0)\"]".utf8) })
     }
 
