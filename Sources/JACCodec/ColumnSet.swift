@@ -35,25 +35,33 @@ public struct ColumnSet {
         if route.count > fields.count { route.removeLast(route.count - fields.count) }
         try parser.scratch.withBytes { (scratch) throws(JACError) in
             let same = names.withEntries { entries in
-                var all = true
-                for i in 0 ..< route.count {
-                    if route[i] < 0 || !entries.equals(route[i], UnsafeRawBufferPointer(rebasing: scratch[fields[i].key])) {
-                        route[i] = -1
-                        all = false
+                fields.withUnsafeBufferPointer { fields in
+                    route.withUnsafeMutableBufferPointer { route in
+                        var all = true
+                        for i in 0 ..< route.count {
+                            if route[i] < 0 || !entries.equals(route[i], UnsafeRawBufferPointer(rebasing: scratch[fields[i].key])) {
+                                route[i] = -1
+                                all = false
+                            }
+                        }
+                        return all
                     }
                 }
-                return all
             }
             // The keys of the record before, or the first of them, at the same places: known
-            // names, no duplicates (that record's surviving keys were distinct).
+            // names, no duplicates (that record's surviving keys were distinct), so every field
+            // is routed.
             if fewer && same {
-                for field in fields { try check(field, scratch, at: place) }
+                for field in fields {
+                    try check(field, scratch, at: place)
+                    pendingEstimate += FieldColumnBuilder.valueSize(field) + 1
+                }
             } else {
                 try routeByName(fields, scratch, options: options, at: place)
+                for (i, index) in route.enumerated() where index >= 0 {
+                    pendingEstimate += FieldColumnBuilder.valueSize(fields[i]) + 1
+                }
             }
-        }
-        for (i, index) in route.enumerated() where index >= 0 {
-            pendingEstimate += FieldColumnBuilder.valueSize(fields[i]) + 1
         }
     }
 
@@ -122,13 +130,20 @@ public struct ColumnSet {
         return true
     }
 
-    /// Adds the routed record.
+    /// Adds the routed record. Every routed index names a field, so the columns are made first
+    /// and then written through one buffer pointer: no uniqueness check per value.
     mutating func add(_ parser: RecordParser, options: EncodingOptions) {
-        let fields = parser.fields
-        parser.scratch.withUnsafeBytes { scratch in
-            for (i, index) in route.enumerated() where index >= 0 {
-                while columns.count <= index { appendColumn(options: options) }
-                columns[index].append(fields[i], record: recordCount, scratch: scratch)
+        while columns.count < names.count { appendColumn(options: options) }
+        let record = recordCount
+        parser.fields.withUnsafeBufferPointer { fields in
+            parser.scratch.withUnsafeBytes { scratch in
+                route.withUnsafeBufferPointer { route in
+                    columns.withUnsafeMutableBufferPointer { columns in
+                        for i in 0 ..< route.count where route[i] >= 0 {
+                            columns[route[i]].append(fields[i], record: record, scratch: scratch)
+                        }
+                    }
+                }
             }
         }
         estimate += pendingEstimate

@@ -40,23 +40,26 @@ struct ColumnPart {
 
 /// Collects one field's values for one block and lays them out as a segment payload (doc/format.md
 /// §5), choosing dictionary and delta encoding as the reference does (§6.6, §6.7): the write
-/// side of `FieldColumn`.
+/// side of `FieldColumn`. Values go straight into `ColumnBuffer`s, already in their stored form
+/// (length-prefixed bytes, booleans as bits).
 struct FieldColumnBuilder {
     let name: [UInt8]
     /// Which records have the field, kept only once one lacks it: until then every record from
     /// the first has it (`dense`, the common case), and `presenceBits` makes the all-ones bitmap.
     private var presence = BitmapBuilder()
     private var dense = true
-    private var tags: [UInt8] = []
-    private var bools = BitmapBuilder()
-    private var ints: [Int64] = []
+    private let tags = ColumnBuffer<UInt8>()
+    /// The booleans' bits, LSB first, `boolCount` of them.
+    private let bools = ColumnBuffer<UInt8>()
+    private var boolCount = 0
+    private let ints = ColumnBuffer<Int64>()
     private var intBytes = 0
-    private var decimals: [UInt8] = []
-    private var rawStrings: [UInt8] = []
+    private let decimals = ColumnBuffer<UInt8>()
+    private let rawStrings = ColumnBuffer<UInt8>()
     private var stringCount = 0
     private let maxDictEntries: Int
-    private var objects: [UInt8] = []
-    private var arrays: [UInt8] = []
+    private let objects = ColumnBuffer<UInt8>()
+    private let arrays = ColumnBuffer<UInt8>()
 
     init(name: [UInt8], maxDictEntries: Int) {
         self.name = name
@@ -67,7 +70,7 @@ struct FieldColumnBuilder {
 
     /// What the §6.8 projection counts of this column.
     var size: ColumnSize {
-        ColumnSize(values: tags.count, bools: bools.count, strings: stringCount, ints: ints.count,
+        ColumnSize(values: tags.count, bools: boolCount, strings: stringCount, ints: ints.count,
                    bytes: intBytes + decimals.count + rawStrings.count + objects.count + arrays.count)
     }
 
@@ -88,6 +91,7 @@ struct FieldColumnBuilder {
     }
 
     /// Adds the value of `field` for record `record`; `scratch` holds the field's bytes.
+    @inline(__always)
     mutating func append(_ field: JSONField, record: Int, scratch: UnsafeRawBufferPointer) {
         if !dense || record != tags.count {
             if dense {
@@ -101,35 +105,26 @@ struct FieldColumnBuilder {
         let payload = UnsafeRawBufferPointer(rebasing: scratch[field.payload])
         switch field.kind {
         case .null: break
-        case .bool: bools.append(field.bool)
+        case .bool:
+            let bit = boolCount & 7
+            if bit == 0 { bools.append(0) }
+            if field.bool { bools.base[bools.count - 1] |= 1 << UInt8(bit) }
+            boolCount += 1
         case .int:
             ints.append(field.int)
             intBytes += Varint.length(Varint.zigzag(field.int))
         case .decimal:
             decimals.append(field.negative ? 1 : 0)
-            FieldColumnBuilder.append(counted: payload, to: &decimals)
-            Varint.append(Varint.zigzag(Int64(field.exponent)), to: &decimals)
+            decimals.append(counted: payload)
+            decimals.append(zigzag: Int64(field.exponent))
         case .string:
             stringCount += 1
-            FieldColumnBuilder.append(counted: payload, to: &rawStrings)
+            rawStrings.append(counted: payload)
         case .object:
-            FieldColumnBuilder.append(counted: payload, to: &objects)
+            objects.append(counted: payload)
         case .array:
-            FieldColumnBuilder.append(counted: payload, to: &arrays)
+            arrays.append(counted: payload)
         }
-    }
-
-    /// Appends `bytes` after their length (a varint), as strings, digits and nested text are
-    /// stored. Typed as bytes, so the copy is one memcpy rather than a byte-by-byte sequence
-    /// copy; a length under 128 is its own one-byte varint.
-    @inline(__always)
-    private static func append(counted bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        if bytes.count < 0x80 {
-            out.append(UInt8(truncatingIfNeeded: bytes.count))
-        } else {
-            Varint.append(bytes.count, to: &out)
-        }
-        out.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The presence bits of the records up to the last that has the field.
@@ -139,6 +134,14 @@ struct FieldColumnBuilder {
         bits.bytes = [UInt8](repeating: 0xFF, count: tags.count / 8)
         if tags.count % 8 != 0 { bits.bytes.append(UInt8(1 << (tags.count % 8) - 1)) }
         bits.count = tags.count
+        return bits
+    }
+
+    /// The booleans as a bitmap.
+    private var boolBits: BitmapBuilder {
+        var bits = BitmapBuilder()
+        bits.bytes = Array(bools.elements)
+        bits.count = boolCount
         return bits
     }
 
@@ -152,23 +155,21 @@ struct FieldColumnBuilder {
     /// column given every record would lay out, written straight from the parts.
     static func payload(joining parts: [ColumnPart], records: Int) -> FieldPayload {
         var presence = BitmapBuilder()
+        var bools = BitmapBuilder()
+        var tags: [UInt8] = []
+        var ints: [Int64] = []
+        var size = ColumnSize()
+        var stringCount = 0
         for part in parts {
             presence.appendZeros(part.firstRecord - presence.count)
             presence.append(contentsOf: part.column.presenceBits)
-        }
-        let first = parts[0].column
-        var bools = first.bools
-        var tags = first.tags
-        var ints = first.ints
-        var size = first.size
-        var stringCount = first.stringCount
-        for part in parts.dropFirst() {
-            bools.append(contentsOf: part.column.bools)
-            tags.append(contentsOf: part.column.tags)
-            ints.append(contentsOf: part.column.ints)
+            bools.append(contentsOf: part.column.boolBits)
+            tags.append(contentsOf: part.column.tags.elements)
+            ints.append(contentsOf: part.column.ints.elements)
             size += part.column.size
             stringCount += part.column.stringCount
         }
+        let first = parts[0].column
         let dictionary = stringCount > 0
             ? self.dictionary(of: parts, maxEntries: min(first.maxDictEntries, max(2, stringCount / 8)), strings: stringCount)
             : nil
@@ -199,14 +200,14 @@ struct FieldColumnBuilder {
         } else {
             for v in ints { Varint.append(Varint.zigzag(v), to: &out) }
         }
-        for part in parts { out.append(contentsOf: part.column.decimals) }
+        for part in parts { out.append(contentsOf: part.column.decimals.elements) }
         if let (_, indices) = dictionary {
             for i in indices { Varint.append(Int(i), to: &out) }
         } else {
-            for part in parts { out.append(contentsOf: part.column.rawStrings) }
+            for part in parts { out.append(contentsOf: part.column.rawStrings.elements) }
         }
-        for part in parts { out.append(contentsOf: part.column.objects) }
-        for part in parts { out.append(contentsOf: part.column.arrays) }
+        for part in parts { out.append(contentsOf: part.column.objects.elements) }
+        for part in parts { out.append(contentsOf: part.column.arrays.elements) }
         var flags: UInt64 = 0
         if dictionary != nil { flags |= FieldDirectoryEntry.dictionaryFlag }
         if useDelta { flags |= FieldDirectoryEntry.deltaFlag }
@@ -222,10 +223,10 @@ struct FieldColumnBuilder {
     private static func dictionary(of parts: [ColumnPart], maxEntries: Int,
                                    strings: Int) -> (entries: ByteStringTable, indices: [Int32])? {
         var entries = ByteStringTable()
-        var indices: [Int32] = []
-        indices.reserveCapacity(strings)
-        for part in parts {
-            let complete = part.column.rawStrings.withUnsafeBytes { raw in
+        var complete = true
+        let indices = [Int32](unsafeUninitializedCapacity: strings) { buffer, filled in
+            for part in parts {
+                let raw = part.column.rawStrings.bytes
                 var r = ByteReader(raw)
                 // Strings often repeat the one before: it is compared before hashing.
                 var previous = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -235,18 +236,21 @@ struct FieldColumnBuilder {
                         let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
                         if index < 0 || !ByteStringTable.same(previous, string) {
                             index = entries.intern(string).index
-                            if entries.count > maxEntries { return false }
+                            if entries.count > maxEntries {
+                                complete = false
+                                return
+                            }
                             previous = string
                         }
-                        indices.append(Int32(index))
+                        buffer[filled] = Int32(index)
+                        filled += 1
                     }
                 } catch {
                     preconditionFailure("a column's strings are length-prefixed by its own append: \(error.message)")
                 }
-                return true
             }
-            if !complete { return nil }
         }
+        guard complete else { return nil }
         return (entries, indices)
     }
 

@@ -1,3 +1,4 @@
+import CJACScan
 import JACWire
 
 /// A cursor over one JSON text that validates it while copying what the caller keeps into an
@@ -116,7 +117,10 @@ struct JSONReader {
                 return
             }
             if b == 0x5C {
-                try readEscape(canonical: canonical)
+                // Escapes often come in runs (`\u` sequences of non-ASCII text).
+                repeat {
+                    if !readNonASCIIEscape() { try readEscape(canonical: canonical) }
+                } while pos < end && p[pos] == 0x5C
             } else {
                 throw error(at: pos, "control character U+00\(b < 0x10 ? "0" : "")\(String(b, radix: 16, uppercase: true)) must be escaped in a string")
             }
@@ -124,15 +128,20 @@ struct JSONReader {
     }
 
     /// Copies the bytes at `pos` that stand for themselves in a string to the output: ASCII other
-    /// than controls, `"` and `\`, and valid UTF-8 sequences. Eight bytes at a time, each word
-    /// stored whole before it is checked: the output never runs ahead of the input (`o <= pos`),
-    /// so a word stored at `o` ends within the `count` bytes of room, and bytes past the run are
-    /// overwritten later.
+    /// than controls, `"` and `\`, and valid UTF-8 sequences. Sixteen bytes at a time while that
+    /// many are left (`jac_copy_plain`), then eight, each block stored whole before it is
+    /// checked: the output never runs ahead of the input (`o <= pos`), so a block stored at `o`
+    /// ends within the `count` bytes of room, and bytes past the run are overwritten later.
     @inline(__always)
     private mutating func copyPlain() throws(JACError) {
         let room = UnsafeMutableRawPointer(out)
         while pos < end {
-            if pos + 8 <= end {
+            if end - pos >= 16 {
+                let k = jac_copy_plain(p + pos, end - pos, out + o)
+                pos += k
+                o += k
+                if end - pos < 16 { continue }
+            } else if pos + 8 <= end {
                 let w = WordMasks.load(p, pos)
                 room.storeBytes(of: w.littleEndian, toByteOffset: o, as: UInt64.self)
                 let mask = WordMasks.endsPlainRun(w)
@@ -158,6 +167,27 @@ struct JSONReader {
                 return
             }
         }
+    }
+
+    /// Reads the commonest escape at `pos`, if it is one: `\u` and four hex digits of a scalar
+    /// from U+0080 to U+FFFF other than a surrogate, written as its UTF-8 whether canonical or
+    /// not. Anything else (other escapes, ASCII, surrogates, bad or missing digits) is left to
+    /// `readEscape`, which also reports the errors; returns whether it read one.
+    @inline(__always)
+    private mutating func readNonASCIIEscape() -> Bool {
+        guard end - pos >= 6, p[pos + 1] == 0x75 else { return false }
+        let v = JSONReader.hexValue(p[pos + 2]) << 12 | JSONReader.hexValue(p[pos + 3]) << 8
+            | JSONReader.hexValue(p[pos + 4]) << 4 | JSONReader.hexValue(p[pos + 5])
+        guard v >= 0x80 && v <= 0xFFFF && v & 0xF800 != 0xD800 else { return false }
+        if v < 0x800 {
+            write(0xC0 | UInt8(truncatingIfNeeded: v >> 6))
+        } else {
+            write(0xE0 | UInt8(truncatingIfNeeded: v >> 12))
+            write(0x80 | UInt8(truncatingIfNeeded: (v >> 6) & 0x3F))
+        }
+        write(0x80 | UInt8(truncatingIfNeeded: v & 0x3F))
+        pos += 6
+        return true
     }
 
     /// Reads the escape whose `\` is at `pos`.
@@ -214,22 +244,25 @@ struct JSONReader {
         }
     }
 
+    /// The four hex digits at `pos` of a `\u` escape whose `\` is at `at`.
+    @inline(__always)
     private mutating func readHex4(escapeAt at: Int) throws(JACError) -> UInt32 {
         guard pos + 4 <= end else { throw error(at: end, truncated) }
-        var v: UInt32 = 0
-        for k in 0 ..< 4 {
-            let b = p[pos + k]
-            let d: UInt8
-            switch b {
-            case 0x30 ... 0x39: d = b - 0x30
-            case 0x41 ... 0x46: d = b - 0x37
-            case 0x61 ... 0x66: d = b - 0x57
-            default: throw error(at: at, "invalid \\u escape (needs four hex digits)")
-            }
-            v = v << 4 | UInt32(d)
-        }
+        let v = JSONReader.hexValue(p[pos]) << 12 | JSONReader.hexValue(p[pos + 1]) << 8
+            | JSONReader.hexValue(p[pos + 2]) << 4 | JSONReader.hexValue(p[pos + 3])
+        guard v <= 0xFFFF else { throw error(at: at, "invalid \\u escape (needs four hex digits)") }
         pos += 4
         return v
+    }
+
+    /// A hex digit's value, or 0x10000 (which no shift of a digit's value reaches) if `b` is
+    /// not one: four of them are checked with one comparison.
+    @inline(__always)
+    private static func hexValue(_ b: UInt8) -> UInt32 {
+        let d = b &- 0x30
+        if d < 10 { return UInt32(d) }
+        let l = (b | 0x20) &- 0x61
+        return l < 6 ? UInt32(l) + 10 : 0x10000
     }
 
     /// Writes the canonical escape of `"`, `\` or a control character (as `JSONWriter` does).
@@ -312,6 +345,30 @@ struct JSONReader {
     /// Reads a number into `field`: an `.int` if it is written as an integer, is not `-0` and
     /// fits Int64, otherwise a `.decimal` whose digits are written to the output.
     mutating func readNumber(into field: inout JSONField) throws(JACError) {
+        // Most numbers are short integers: their digits are summed in the one pass that finds
+        // them. Up to 18 digits always fit Int64; anything else (a fraction, an exponent, more
+        // digits, a leading zero, `-0`, no digit) is read again by the general path below.
+        let start = pos
+        var i = pos
+        let negative = p[i] == 0x2D
+        if negative { i += 1 }
+        let first = i
+        var v: Int64 = 0
+        while i < end && i - first < 19 {
+            let d = p[i] &- 0x30
+            if d >= 10 { break }
+            v = v &* 10 &+ Int64(d)
+            i += 1
+        }
+        let count = i - first
+        if count > 0 && count < 19 && (p[first] != 0x30 || (count == 1 && !negative))
+            && (i == end || (p[i] != 0x2E && p[i] | 0x20 != 0x65)) {
+            pos = i
+            field.kind = .int
+            field.int = negative ? 0 &- v : v
+            return
+        }
+        pos = start
         let t = try readNumber()
         let n = t.intEnd - t.intStart
         if t.isInteger && n <= 19 && !(t.negative && p[t.intStart] == 0x30) {

@@ -8,9 +8,11 @@ public struct RecordParser: Sendable {
     /// the explicit stack grow without bound.
     public static let maxDepth = 10_000
 
-    /// The bytes `fields` point into: keys, strings, decimal digits and nested text.
-    /// Unspecified after an error.
-    public var scratch: [UInt8] = []
+    /// The bytes `fields` point into: keys, strings, decimal digits and nested text, in its first
+    /// `scratchCount` bytes. It only grows (to the longest record's length), so that parsing a
+    /// record fills no memory. Unspecified after an error.
+    public private(set) var scratch: [UInt8] = []
+    public private(set) var scratchCount = 0
     /// The record's members in input order (duplicates included). Unspecified after an error.
     public var fields: [JSONField] = []
     private var stack: [UInt8] = []
@@ -22,11 +24,11 @@ public struct RecordParser: Sendable {
     /// absolute positions ("line 3, column 7: ...").
     public mutating func parse(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
         fields.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
+        scratchCount = 0
         guard let text = record.baseAddress, !record.isEmpty else {
             throw JACError(.json, "line \(line), column \(column): expected '{' (a record must be a JSON object)")
         }
-        scratch.append(contentsOf: repeatElement(0, count: record.count))
+        if scratch.count < record.count { scratch.append(contentsOf: repeatElement(0, count: record.count - scratch.count)) }
         var fields: [JSONField] = []
         var stack: [UInt8] = []
         swap(&fields, &self.fields)
@@ -42,7 +44,7 @@ public struct RecordParser: Sendable {
             try reader.readRecord(into: &fields, stack: &stack)
             return reader.o
         }
-        scratch.removeSubrange(used...)
+        scratchCount = used
     }
 
     /// Validates the JSON value `text` (with optional surrounding whitespace) and appends its

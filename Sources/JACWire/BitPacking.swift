@@ -39,16 +39,29 @@ public enum BitPacking {
         }
     }
 
-    /// Appends 3-bit tags packed LSB-first.
+    /// Appends 3-bit tags packed LSB-first. Eight tags at a time: they fill three bytes exactly.
     public static func appendTags(_ tags: [UInt8], to out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: byteCount(bits: 3 * tags.count)))
         out.withUnsafeMutableBufferPointer { buf in
-            for (k, t) in tags.enumerated() {
-                let bit = 3 * k
-                let word = UInt16(t & 7) << UInt16(bit & 7)
-                buf[start + bit >> 3] |= UInt8(truncatingIfNeeded: word)
-                if word > 0xff { buf[start + bit >> 3 + 1] |= UInt8(truncatingIfNeeded: word >> 8) }
+            tags.withUnsafeBufferPointer { t in
+                var k = 0
+                while k + 8 <= t.count {
+                    var w: UInt32 = 0
+                    for j in 0 ..< 8 { w |= UInt32(t[k + j] & 7) << UInt32(3 * j) }
+                    let b = start + 3 * (k >> 3)
+                    buf[b] = UInt8(truncatingIfNeeded: w)
+                    buf[b + 1] = UInt8(truncatingIfNeeded: w >> 8)
+                    buf[b + 2] = UInt8(truncatingIfNeeded: w >> 16)
+                    k += 8
+                }
+                while k < t.count {
+                    let bit = 3 * k
+                    let word = UInt16(t[k] & 7) << UInt16(bit & 7)
+                    buf[start + bit >> 3] |= UInt8(truncatingIfNeeded: word)
+                    if word > 0xff { buf[start + bit >> 3 + 1] |= UInt8(truncatingIfNeeded: word >> 8) }
+                    k += 1
+                }
             }
         }
     }

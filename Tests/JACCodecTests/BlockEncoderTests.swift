@@ -64,6 +64,42 @@ struct BlockEncoderTests {
             """))
     }
 
+    /// Values of every length to 17 and of lengths whose varints take one, two and three bytes
+    /// (the column buffers' counted appends, and their growth past several times their first
+    /// capacity), and booleans across byte boundaries, laid out exactly as doc/format.md §5 says.
+    @Test func longValuesAndBooleansLayOut() throws {
+        let lengths = Array(0 ... 17) + [127, 128, 300, 16383, 16384, 70000, 5]
+        let bools = lengths.map { $0 % 3 == 1 || $0 > 100 }
+        let strings = lengths.enumerated().map { i, n in
+            String((0 ..< n).map { Character(Unicode.Scalar(UInt8(0x41 + (i + $0) % 26))) })
+        }
+        let lines = zip(strings, bools).map { #"{"s":"\#($0)","b":\#($1),"a":["\#($0)"]}"# }
+        let blocks = try encode(lines)
+        let fields = try #require(blocks.first?.fields)
+        #expect(fields.map(\.encodingFlags) == [0, 0, 0])
+        func varint(_ n: Int) -> [UInt8] {
+            var v = n
+            var out: [UInt8] = []
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7F) | 0x80)
+                v >>= 7
+            }
+            return out + [UInt8(v)]
+        }
+        /// `bits` packed LSB first.
+        func pack(_ bits: [Bool]) -> [UInt8] {
+            (0 ..< (bits.count + 7) / 8).map { b in
+                (0 ..< 8).reduce(UInt8(0)) { byte, j in 8 * b + j < bits.count && bits[8 * b + j] ? byte | 1 << j : byte }
+            }
+        }
+        /// One 3-bit tag `t` per value.
+        func tags(_ t: Int) -> [UInt8] { pack(lengths.flatMap { _ in (0 ..< 3).map { t >> $0 & 1 == 1 } }) }
+        let presence = pack(lengths.map { _ in true })
+        #expect(fields[0].bytes == presence + tags(4) + strings.flatMap { varint($0.utf8.count) + Array($0.utf8) })
+        #expect(fields[1].bytes == presence + tags(1) + pack(bools))
+        #expect(fields[2].bytes == presence + tags(6) + strings.flatMap { varint($0.utf8.count + 4) + Array("[\"\($0)\"]".utf8) })
+    }
+
     /// doc/format.md §6.6: dictionary iff U ≤ min(L, max(2, floor(S/8))), strings only.
     @Test(arguments: [
         (["a", "b", "a"], 4096, true), (["a", "b", "c"], 4096, false),

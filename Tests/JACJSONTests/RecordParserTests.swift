@@ -57,6 +57,26 @@ import Testing
         #expect(try parseRecord("{ \"n\" : \(c.text) }") == [c.expected])
     }
 
+    /// Integers of every length up to 20 digits, either sign, then the bytes that end a number
+    /// or continue it: the one-pass read of short integers agrees with the general rules.
+    @Test func integersOfEveryLength() throws {
+        for n in 1 ... 20 {
+            for digits in [String(repeating: "9", count: n), "1" + String(repeating: "0", count: n - 1)] {
+                for sign in ["", "-"] {
+                    let text = sign + digits
+                    let expected = Int64(text).map { ParsedField(key: "n", kind: .int, int: $0) }
+                        ?? ParsedField(key: "n", kind: .decimal, text: digits, negative: sign == "-")
+                    #expect(try parseRecord("{\"n\":\(text)}") == [expected], "\(text)")
+                    #expect(try parseRecord("{\"n\":\(text) ,\"m\":1}").first == expected, "\(text)")
+                    #expect(try parseRecord("{\"n\":\(text).5}").first?.kind == .decimal, "\(text).5")
+                    #expect(try parseRecord("{\"n\":\(text)E1}").first?.kind == .decimal, "\(text)E1")
+                    #expect(parseError("{\"n\":\(text)x}")
+                        == "line 1, column \(6 + text.count): expected ',' or '}' after a value, found 'x'")
+                }
+            }
+        }
+    }
+
     @Test(arguments: ["01", "-01", "+1", "1.", ".5", "1.e5", "1e", "1e+", "-", "--1", "NaN", "Infinity",
                       "-Infinity", "0x10", "1.5.2", "1ee5"])
     func badNumbers(_ text: String) {
@@ -158,7 +178,7 @@ import Testing
         try parse(&parser, Array(#"{"a":"long string value","b":[1,2,3]}"#.utf8))
         try parse(&parser, Array(#"{"c":1.5}"#.utf8))
         #expect(parser.fields.count == 1)
-        #expect(parser.scratch == Array("c15".utf8))
+        #expect(Array(parser.scratch[..<parser.scratchCount]) == Array("c15".utf8))
         #expect(parser.fields[0].payload == 1 ..< 3)
     }
 
@@ -184,16 +204,16 @@ import Testing
         #expect(parseError("{\"a\": x}", line: 10, column: 5) == "line 10, column 11: expected a value, found 'x'")
     }
 
-    /// Strings are copied eight bytes at a time: an escape, a UTF-8 sequence, a quote or a
-    /// control byte at every offset of strings around the word size must still come out exact
-    /// (in the key too, and minified), or be refused at its column.
+    /// Strings are copied sixteen, then eight bytes at a time: an escape, a UTF-8 sequence, a
+    /// quote, DEL (plain) or a control byte at every offset of strings around both block sizes
+    /// must still come out exact (in the key too, and minified), or be refused at its column.
     @Test func stringsAroundWordBoundaries() throws {
         // As written, as parsed, as minified.
         let specials: [(String, String, String)] = [
             (#"\n"#, "\n", #"\n"#), (#"\u00e9"#, "é", "é"), ("é", "é", "é"), ("😀", "😀", "😀"),
-            (#"\""#, "\"", #"\""#), (#"\\"#, "\\", #"\\"#),
+            (#"\""#, "\"", #"\""#), (#"\\"#, "\\", #"\\"#), ("\u{7F}", "\u{7F}", "\u{7F}"),
         ]
-        for length in 0 ... 26 {
+        for length in 0 ... 40 {
             for at in 0 ... length {
                 let head = String(repeating: "a", count: at)
                 let tail = String(repeating: "b", count: length - at)
@@ -208,6 +228,34 @@ import Testing
                 #expect(parseError(Array("{\"a\":\"\(head)".utf8) + [0xFF] + Array("\(tail)\"}".utf8))
                     == "line 1, column \(7 + at): invalid UTF-8 in a string")
                 #expect(parseError("{\"a\":\"\(head)") == "line 1, column \(7 + at): input ends inside a record")
+            }
+        }
+    }
+
+    /// Every BMP scalar as a `\u` escape, in runs and in both cases of hex digits, reads back as
+    /// the scalar's UTF-8 (minified too, from U+0080); a byte just outside each range of hex
+    /// digits, at each of the four places, is an error at the escape.
+    @Test func unicodeEscapesDecodeEveryScalar() throws {
+        var text = ""
+        var expected = ""
+        for v in 0 ..< 0x10000 where v & 0xF800 != 0xD800 {
+            let hex = String(v, radix: 16)
+            let digits = String(repeating: "0", count: 4 - hex.count) + (v & 1 == 0 ? hex : hex.uppercased())
+            text += "\\u" + digits
+            expected.unicodeScalars.append(Unicode.Scalar(UInt32(v))!)
+            if v % 64 == 63 {
+                #expect(try parseRecord("{\"a\":\"\(text)\"}") == [ParsedField(key: "a", kind: .string, text: expected)])
+                // Nested (canonical) text keeps non-ASCII characters unescaped.
+                if v >= 0x80 { #expect(try minified("[\"\(text)\"]") == "[\"\(expected)\"]") }
+                text = ""
+                expected = ""
+            }
+        }
+        for place in 0 ..< 4 {
+            for bad in ["/", ":", "@", "G", "`", "g"] {
+                var digits = Array("00e9")
+                digits[place] = Character(bad)
+                #expect(parseError("{\"a\":\"x\\u\(String(digits))\"}") == "line 1, column 8: invalid \\u escape (needs four hex digits)")
             }
         }
     }

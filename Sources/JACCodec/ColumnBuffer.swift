@@ -1,0 +1,83 @@
+import Glibc
+import JACWire
+
+/// The growing storage of one part of a column (tags, integers, strings, digits, nested text),
+/// written through a pointer: an append costs one comparison with the capacity, where an array
+/// costs a uniqueness check and a generic copy. A class: copies of a builder (a chunk's columns
+/// handed to the block that joins them) read the same storage, and only the builder that made it
+/// appends, on one thread at a time.
+final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init() {
+        capacity = 16
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    func append(_ e: Element) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = e
+        count += 1
+    }
+
+    /// Makes room for `n` more elements.
+    @inline(__always)
+    func reserve(_ n: Int) {
+        if capacity - count < n { grow(to: count + n) }
+    }
+
+    /// Doubles the capacity (as an array grows) until `needed` elements fit.
+    @inline(never)
+    private func grow(to needed: Int) {
+        var c = capacity * 2
+        while c < needed { c *= 2 }
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: c)
+        bigger.initialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = c
+    }
+}
+
+extension ColumnBuffer where Element == UInt8 {
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(elements) }
+
+    /// Appends `bytes` after their length (a varint), as strings, digits and nested text are
+    /// stored.
+    @inline(__always)
+    func append(counted bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        reserve(n + Limits.maxVarintBytes)
+        let o = put(varint: UInt64(n), at: count)
+        if n > 0 { memcpy(base + o, bytes.baseAddress!, n) }
+        count = o + n
+    }
+
+    /// Appends the ZigZag varint of `v`.
+    @inline(__always)
+    func append(zigzag v: Int64) {
+        reserve(Limits.maxVarintBytes)
+        count = put(varint: Varint.zigzag(v), at: count)
+    }
+
+    /// Writes a varint at `o` (room reserved) and returns where it ends.
+    @inline(__always)
+    private func put(varint value: UInt64, at o: Int) -> Int {
+        var v = value
+        var o = o
+        while v >= 0x80 {
+            base[o] = UInt8(truncatingIfNeeded: v) | 0x80
+            v >>= 7
+            o += 1
+        }
+        base[o] = UInt8(truncatingIfNeeded: v)
+        return o + 1
+    }
+}
