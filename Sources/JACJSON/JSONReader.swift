@@ -368,6 +368,21 @@ struct JSONReader {
             field.int = negative ? 0 &- v : v
             return
         }
+        // Then short plain fractions (`12.345`, no exponent): the same pass finds their digits.
+        if count > 0 && count < 19 && (p[first] != 0x30 || count == 1) && i < end && p[i] == 0x2E {
+            var j = i + 1
+            while j < end && p[j] &- 0x30 < 10 { j += 1 }
+            if j > i + 1 && j - i < 1 << 20 && (j == end || p[j] | 0x20 != 0x65) {
+                var t = NumberText()
+                t.start = start
+                t.negative = negative
+                (t.intStart, t.intEnd, t.fracStart, t.fracEnd) = (first, i, i + 1, j)
+                t.isInteger = false
+                pos = j
+                store(decimal: t, exponent: Int32(truncatingIfNeeded: i + 1 - j), into: &field)
+                return
+            }
+        }
         pos = start
         let t = try readNumber()
         let n = t.intEnd - t.intStart
@@ -389,6 +404,13 @@ struct JSONReader {
         guard let e = Int32(exactly: exponent) else {
             throw error(at: t.start, "number exponent out of range (beyond 32 bits)")
         }
+        store(decimal: t, exponent: e, into: &field)
+    }
+
+    /// Makes `field` the decimal `t` with exponent `e`, its digits (without leading zeros)
+    /// written to the output.
+    @inline(__always)
+    private mutating func store(decimal t: NumberText, exponent e: Int32, into field: inout JSONField) {
         let digitsStart = o
         if p[t.intStart] != 0x30 {
             copy(from: t.intStart, to: t.intEnd)

@@ -77,6 +77,32 @@ import Testing
         }
     }
 
+    /// Plain fractions with integer and fraction parts of every length to 20 digits (zero and
+    /// non-zero, with leading zeros in the fraction), either sign: the one-pass read of short
+    /// fractions agrees with the general rules, and one with an exponent still takes it.
+    @Test func fractionsOfEveryLength() throws {
+        for n in 1 ... 20 {
+            for whole in ["0", String(repeating: "9", count: n)] {
+                for fraction in [String(repeating: "0", count: n), String(repeating: "0", count: n - 1) + "7", "5" + String(repeating: "0", count: n - 1)] {
+                    for sign in ["", "-"] {
+                        let text = sign + whole + "." + fraction
+                        var digits = whole == "0" ? String(fraction.drop { $0 == "0" }) : whole + fraction
+                        if digits.isEmpty { digits = "0" }
+                        let expected = ParsedField(key: "n", kind: .decimal, text: digits, negative: sign == "-",
+                                                   exponent: Int32(-fraction.count))
+                        #expect(try parseRecord("{\"n\":\(text)}") == [expected], "\(text)")
+                        #expect(try parseRecord("{\"n\":\(text) ,\"m\":1}").first == expected, "\(text)")
+                        var scaled = expected
+                        scaled.exponent += 2
+                        #expect(try parseRecord("{\"n\":\(text)e2}") == [scaled], "\(text)e2")
+                        #expect(parseError("{\"n\":\(text).1}")
+                            == "line 1, column \(6 + text.count): expected ',' or '}' after a value, found '.'")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: ["01", "-01", "+1", "1.", ".5", "1.e5", "1e", "1e+", "-", "--1", "NaN", "Infinity",
                       "-Infinity", "0x10", "1.5.2", "1ee5"])
     func badNumbers(_ text: String) {
