@@ -456,7 +456,12 @@ public final class ParallelDecoder: @unchecked Sendable {
             decoded(job, crew)
         } else {
             job.pending = job.entries.count
-            for i in job.entries.indices {
+            // Largest payload first, as pack compresses: rendering waits for the last field,
+            // and a big one started last would leave the other threads idle behind it.
+            let order = job.entries.indices.sorted { a, b in
+                (job.entries[a].uncompressedLength, b) > (job.entries[b].uncompressedLength, a)
+            }
+            for i in order {
                 crew.pool.add(lane: Lane.decode, kind: .decode, bytes: job.ranges[i].count, group: job.sequence) { [self] worker in
                     decode(job, field: i, worker: worker, crew)
                 }
