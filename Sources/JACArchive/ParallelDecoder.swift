@@ -84,6 +84,8 @@ public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
     public let segmentLimit: Int
+    /// The most records of a chunk rendered on its own (fewer when they make more than about
+    /// three quarters of a piece).
     public let chunkRecords: Int
     public let maxBlocks: Int
     public let pieceBytes: Int
@@ -92,6 +94,9 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// The default size of a piece of output: also the output buffer's flush size, so a full
     /// piece is written straight through.
     public static let defaultPieceBytes = 1 << 20
+    /// The fewest records of a chunk cut to the text's size (where a chunk's positions cost
+    /// more than rendering it would save).
+    static let minChunkRecords = 64
 
     public init(threads: Int, spec: RenderSpec, segmentLimit: Int = Limits.defaultSegmentMaxBytes,
                 chunkRecords: Int = 4096, maxBlocks: Int? = nil, pieceBytes: Int = defaultPieceBytes,
@@ -213,8 +218,13 @@ public final class ParallelDecoder: @unchecked Sendable {
         }
         job.columns = Array(repeating: nil, count: job.entries.count)
         job.errors = Array(repeating: nil, count: job.entries.count)
-        // One chunk per block when one thread renders it all in order (no positions to find).
-        let step = chunkRecords ?? max(1, job.records.count)
+        // One chunk per block when one thread renders it all in order (no positions to find);
+        // on a pool, chunks of about three quarters of a piece of text, so that a chunk is one
+        // piece: a chunk's pieces render one after another, and a pool whose output budget
+        // holds pieces of later chunks would wait for the one to be written next.
+        let text = job.entries.reduce(0) { $0 + $1.uncompressedLength + $1.valueCountPresent * ($1.name.count + 4) }
+        let step = chunkRecords.map { min($0, max(ParallelDecoder.minChunkRecords, job.recordCount * (pieceBytes / 4 * 3) / max(1, text))) }
+            ?? max(1, job.records.count)
         job.chunkStarts = Array(stride(from: job.records.lowerBound, to: job.records.upperBound, by: step))
         job.positions = Array(repeating: [], count: job.entries.count)
         job.checks = Array(repeating: [], count: job.entries.count)
