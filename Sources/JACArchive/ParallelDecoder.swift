@@ -514,13 +514,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         let parts = min(n, ParallelDecoder.checkParts * crew.pool.workers)
         guard split, parts > 1 else {
             if split {
-                do throws(JACError) {
-                    try locating(job) { () throws(JACError) in
-                        try BlockDecoder.locating(job.entries[i]) { () throws(JACError) in
-                            try column.finishNested([column.checkNested(0 ..< n)])
-                        }
-                    }
-                } catch {
+                do throws(JACError) { try finishNested(job, field: i, &column, [column.checkNested(0 ..< n)]) } catch {
                     return finished(job, field: i, .failure(error), crew)
                 }
             }
@@ -542,14 +536,9 @@ public final class ParallelDecoder: @unchecked Sendable {
 
     /// Checks part `k` of a field's nested values; the last part to finish finishes the field.
     private func check(_ job: Job, field i: Int, part k: Int, values: Range<Int>, _ crew: Crew) {
-        do {
-            lock.lock()
-            let column = job.columns[i]!
-            lock.unlock()
-            let result = column.checkNested(values)
-            lock.lock()
-            job.checks[i][k] = result
-        }
+        let result = unchecked(job, field: i).checkNested(values)
+        lock.lock()
+        job.checks[i][k] = result
         job.checksLeft[i] -= 1
         guard job.checksLeft[i] == 0 else { return lock.unlock() }
         // The other parts' copies are gone: the column is finished without copying its payload.
@@ -558,14 +547,25 @@ public final class ParallelDecoder: @unchecked Sendable {
         let checks = job.checks[i]
         job.checks[i] = []
         lock.unlock()
-        do throws(JACError) {
-            try locating(job) { () throws(JACError) in
-                try BlockDecoder.locating(job.entries[i]) { () throws(JACError) in try column.finishNested(checks) }
-            }
-        } catch {
+        do throws(JACError) { try finishNested(job, field: i, &column, checks) } catch {
             return finished(job, field: i, .failure(error), crew)
         }
         finished(job, field: i, .success(column), crew)
+    }
+
+    /// The column of field `i` whose nested values are being checked (a copy of its tables).
+    private func unchecked(_ job: Job, field i: Int) -> FieldColumn {
+        lock.lock()
+        defer { lock.unlock() }
+        return job.columns[i]!
+    }
+
+    /// Hands the checks of field `i`'s nested values to its column; errors name the block and field.
+    private func finishNested(_ job: Job, field i: Int, _ column: inout FieldColumn,
+                              _ checks: [FieldColumn.NestedCheck]) throws(JACError) {
+        try locating(job) { () throws(JACError) in
+            try BlockDecoder.locating(job.entries[i]) { () throws(JACError) in try column.finishNested(checks) }
+        }
     }
 
     /// Field `i` is decoded (or failed): finds where its chunks start, and the last field of

@@ -7,7 +7,7 @@ import Glibc
 /// records can be rebuilt by walking it once. Nothing is copied out of the payload except
 /// integers; other values are offsets into it. Nested JSON stored in another form than ours
 /// (whitespace, other escapes: valid, but a line break would split an NDJSON record) is
-/// minified once here and appended after the segment's bytes, so it prints as one line.
+/// minified here and appended after the segment's bytes, so it prints as one line.
 public struct FieldColumn {
     public let entry: FieldDirectoryEntry
     public let recordCount: Int
