@@ -466,9 +466,10 @@ public final class ParallelDecoder: @unchecked Sendable {
 
     /// A field of at least this many payload bytes has its nested values checked in parts,
     /// `checkParts` per worker, when a pool has threads: with one block, rendering waits for
-    /// the slowest field, and checking nested JSON is most of a large array field's decode
-    /// (geonames' `alternatenames`: 5.6 MB, 0.8 of the block's decode).
-    public static let splitBytes = 1 << 20
+    /// the slowest field, and checking nested JSON is most of an array field's decode
+    /// (geonames' `alternatenames`: 5.6 MB, 0.8 of the block's decode; zeek's `TTLs`: 0.64 MB,
+    /// a fifth of it, about what each of 4 threads decodes).
+    public static let splitBytes = 256 << 10
     static let checkParts = 4
 
     /// Opens a block and queues the decoding of its fields.
