@@ -79,16 +79,23 @@ public final class BlockDecoder {
     }
 
     /// Decompresses and checks one field's segment (doc/format.md §9.3); errors name the field.
-    /// Used for whole blocks and for segments read on their own (projection by index).
+    /// Used for whole blocks and for segments read on their own (projection by index). With
+    /// `checkingNested` false its nested values are left for the caller to check
+    /// (`FieldColumn.checkNested`, inside `locating(entry)`).
     public func column(_ entry: FieldDirectoryEntry, segment: UnsafeRawBufferPointer,
-                       recordCount: Int) throws(JACError) -> FieldColumn {
-        try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
+                       recordCount: Int, checkingNested: Bool = true) throws(JACError) -> FieldColumn {
+        try BlockDecoder.locating(entry) { () throws(JACError) in
             guard entry.uncompressedLength <= segmentLimit else {
                 throw JACError(.limitExceeded, "segment of \(entry.uncompressedLength) bytes is over the limit of \(segmentLimit)")
             }
             let payload = try decompressor.decompress(segment, compressor: entry.compressor,
                                                       expectedLength: entry.uncompressedLength)
-            return try FieldColumn(entry: entry, recordCount: recordCount, payload: payload)
+            return try FieldColumn(entry: entry, recordCount: recordCount, payload: payload, checkingNested: checkingNested)
         }
+    }
+
+    /// Runs `body`, naming the field in its error.
+    public static func locating<T>(_ entry: FieldDirectoryEntry, _ body: () throws(JACError) -> T) throws(JACError) -> T {
+        try JACError.locating("field \"\(entry.nameString)\"", body)
     }
 }

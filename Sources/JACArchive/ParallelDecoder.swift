@@ -84,6 +84,8 @@ public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
     public let segmentLimit: Int
+    /// The most records of a chunk rendered on its own (fewer when they make more than about
+    /// three quarters of a piece).
     public let chunkRecords: Int
     public let maxBlocks: Int
     public let pieceBytes: Int
@@ -92,6 +94,9 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// The default size of a piece of output: also the output buffer's flush size, so a full
     /// piece is written straight through.
     public static let defaultPieceBytes = 1 << 20
+    /// The fewest records of a chunk cut to the text's size (where a chunk's positions cost
+    /// more than rendering it would save).
+    static let minChunkRecords = 64
 
     public init(threads: Int, spec: RenderSpec, segmentLimit: Int = Limits.defaultSegmentMaxBytes,
                 chunkRecords: Int = 4096, maxBlocks: Int? = nil, pieceBytes: Int = defaultPieceBytes,
@@ -139,6 +144,10 @@ public final class ParallelDecoder: @unchecked Sendable {
         var paths: [JSONPath?]?
         var chunkStarts: [Int] = []
         var positions: [[RecordWriter.Position]] = []
+        /// Per field whose nested values are checked in parts: the parts' results, and how
+        /// many are still running.
+        var checks: [[FieldColumn.NestedCheck]] = []
+        var checksLeft: [Int] = []
         var errors: [JACError?] = []
         var failure: JACError?
         var pending = 0
@@ -209,23 +218,38 @@ public final class ParallelDecoder: @unchecked Sendable {
         }
         job.columns = Array(repeating: nil, count: job.entries.count)
         job.errors = Array(repeating: nil, count: job.entries.count)
-        // One chunk per block when one thread renders it all in order (no positions to find).
-        let step = chunkRecords ?? max(1, job.records.count)
+        // One chunk per block when one thread renders it all in order (no positions to find);
+        // on a pool, chunks of about three quarters of a piece of text, so that a chunk is one
+        // piece: a chunk's pieces render one after another, and a pool whose output budget
+        // holds pieces of later chunks would wait for the one to be written next.
+        let text = job.entries.reduce(0) { $0 + $1.uncompressedLength + $1.valueCountPresent * ($1.name.count + 4) }
+        let step = chunkRecords.map { min($0, max(ParallelDecoder.minChunkRecords, job.recordCount * (pieceBytes / 4 * 3) / max(1, text))) }
+            ?? max(1, job.records.count)
         job.chunkStarts = Array(stride(from: job.records.lowerBound, to: job.records.upperBound, by: step))
         job.positions = Array(repeating: [], count: job.entries.count)
+        job.checks = Array(repeating: [], count: job.entries.count)
+        job.checksLeft = Array(repeating: 0, count: job.entries.count)
         job.chunks = job.chunkStarts.map { _ in Chunk() }
     }
 
-    /// Decompresses and checks field `i`, and finds where each chunk starts in it.
-    func decodeField(_ job: Job, _ i: Int, decoder: BlockDecoder) throws(JACError) -> (FieldColumn, [RecordWriter.Position]) {
-        let column = try JACError.locating("block \(job.input.number) at offset \(job.input.offset)") { () throws(JACError) in
+    /// Decompresses and checks field `i` (its nested values only located when
+    /// `checkingNested` is false).
+    func decodeField(_ job: Job, _ i: Int, decoder: BlockDecoder, checkingNested: Bool = true) throws(JACError) -> FieldColumn {
+        try locating(job) { () throws(JACError) in
             try job.sources[i].withBytes { (p) throws(JACError) in
                 try decoder.column(job.entries[i], segment: UnsafeRawBufferPointer(rebasing: p[job.ranges[i]]),
-                                   recordCount: job.recordCount)
+                                   recordCount: job.recordCount, checkingNested: checkingNested)
             }
         }
-        let positions = job.chunkStarts.count > 1 ? RecordWriter.positions(of: column, at: job.chunkStarts) : []
-        return (column, positions)
+    }
+
+    /// Where each chunk starts in a decoded column (none when the block is one chunk).
+    func positions(_ job: Job, _ column: FieldColumn) -> [RecordWriter.Position] {
+        job.chunkStarts.count > 1 ? RecordWriter.positions(of: column, at: job.chunkStarts) : []
+    }
+
+    private func locating<T>(_ job: Job, _ body: () throws(JACError) -> T) throws(JACError) -> T {
+        try JACError.locating("block \(job.input.number) at offset \(job.input.offset)", body)
     }
 
     /// Renders the next piece of chunk `c` of a decoded job into `out` (emptied first); returns
@@ -440,6 +464,14 @@ public final class ParallelDecoder: @unchecked Sendable {
         let chunkRecords: Int?
     }
 
+    /// A field of at least this many payload bytes has its nested values checked in parts,
+    /// `checkParts` per worker, when a pool has threads: with one block, rendering waits for
+    /// the slowest field, and checking nested JSON is most of an array field's decode
+    /// (geonames' `alternatenames`: 5.6 MB, 0.8 of the block's decode; zeek's `TTLs`: 0.64 MB,
+    /// a fifth of it, about what each of 4 threads decodes).
+    public static let splitBytes = 256 << 10
+    static let checkParts = 4
+
     /// Opens a block and queues the decoding of its fields.
     private func open(_ job: Job, worker: Int, _ crew: Crew) {
         var openError: JACError?
@@ -456,7 +488,12 @@ public final class ParallelDecoder: @unchecked Sendable {
             decoded(job, crew)
         } else {
             job.pending = job.entries.count
-            for i in job.entries.indices {
+            // Largest payload first, as pack compresses: rendering waits for the last field,
+            // and a big one started last would leave the other threads idle behind it.
+            let order = job.entries.indices.sorted { a, b in
+                (job.entries[a].uncompressedLength, b) > (job.entries[b].uncompressedLength, a)
+            }
+            for i in order {
                 crew.pool.add(lane: Lane.decode, kind: .decode, bytes: job.ranges[i].count, group: job.sequence) { [self] worker in
                     decode(job, field: i, worker: worker, crew)
                 }
@@ -464,20 +501,84 @@ public final class ParallelDecoder: @unchecked Sendable {
         }
     }
 
-    /// Decodes one field; the last of its block to finish settles the block.
+    /// Decodes one field, or locates a large one's nested values and queues their checks in
+    /// parts.
     private func decode(_ job: Job, field i: Int, worker: Int, _ crew: Crew) {
-        let result: Result<(FieldColumn, [RecordWriter.Position]), JACError>
+        let split = !crew.pool.isInline && job.entries[i].uncompressedLength >= ParallelDecoder.splitBytes
+        var column: FieldColumn
         do throws(JACError) {
-            result = .success(try decodeField(job, i, decoder: crew.decoders[worker]))
+            column = try decodeField(job, i, decoder: crew.decoders[worker], checkingNested: !split)
         } catch {
-            result = .failure(error)
+            return finished(job, field: i, .failure(error), crew)
         }
+        let n = column.nestedCount
+        let parts = min(n, ParallelDecoder.checkParts * crew.pool.workers)
+        guard split, parts > 1 else {
+            if split {
+                do throws(JACError) { try finishNested(job, field: i, &column, [column.checkNested(0 ..< n)]) } catch {
+                    return finished(job, field: i, .failure(error), crew)
+                }
+            }
+            return finished(job, field: i, .success(column), crew)
+        }
+        lock.lock()
+        job.columns[i] = column
+        job.checks[i] = Array(repeating: FieldColumn.NestedCheck(), count: parts)
+        job.checksLeft[i] = parts
+        lock.unlock()
+        let bytes = job.entries[i].uncompressedLength / parts
+        for k in 0 ..< parts {
+            let part = n * k / parts ..< n * (k + 1) / parts
+            crew.pool.add(lane: Lane.decode, kind: .decode, bytes: bytes, group: job.sequence) { [self] _ in
+                check(job, field: i, part: k, values: part, crew)
+            }
+        }
+    }
+
+    /// Checks part `k` of a field's nested values; the last part to finish finishes the field.
+    private func check(_ job: Job, field i: Int, part k: Int, values: Range<Int>, _ crew: Crew) {
+        let result = unchecked(job, field: i).checkNested(values)
+        lock.lock()
+        job.checks[i][k] = result
+        job.checksLeft[i] -= 1
+        guard job.checksLeft[i] == 0 else { return lock.unlock() }
+        // The other parts' copies are gone: the column is finished without copying its payload.
+        var column = job.columns[i]!
+        job.columns[i] = nil
+        let checks = job.checks[i]
+        job.checks[i] = []
+        lock.unlock()
+        do throws(JACError) { try finishNested(job, field: i, &column, checks) } catch {
+            return finished(job, field: i, .failure(error), crew)
+        }
+        finished(job, field: i, .success(column), crew)
+    }
+
+    /// The column of field `i` whose nested values are being checked (a copy of its tables).
+    private func unchecked(_ job: Job, field i: Int) -> FieldColumn {
+        lock.lock()
+        defer { lock.unlock() }
+        return job.columns[i]!
+    }
+
+    /// Hands the checks of field `i`'s nested values to its column; errors name the block and field.
+    private func finishNested(_ job: Job, field i: Int, _ column: inout FieldColumn,
+                              _ checks: [FieldColumn.NestedCheck]) throws(JACError) {
+        try locating(job) { () throws(JACError) in
+            try BlockDecoder.locating(job.entries[i]) { () throws(JACError) in try column.finishNested(checks) }
+        }
+    }
+
+    /// Field `i` is decoded (or failed): finds where its chunks start, and the last field of
+    /// its block to finish settles the block.
+    private func finished(_ job: Job, field i: Int, _ result: Result<FieldColumn, JACError>, _ crew: Crew) {
+        let found = (try? result.get()).map { positions(job, $0) } ?? []
         lock.lock()
         defer { lock.unlock() }
         switch result {
-        case .success(let (column, positions)):
+        case .success(let column):
             job.columns[i] = column
-            job.positions[i] = positions
+            job.positions[i] = found
         case .failure(let error):
             job.errors[i] = error
         }

@@ -8,7 +8,7 @@ import Glibc
 /// integers; decimals and nested values are offsets into it, and strings are read from it again
 /// in order (`string(at:)`). Nested JSON stored in another form than ours
 /// (whitespace, other escapes: valid, but a line break would split an NDJSON record) is
-/// minified once here and appended after the segment's bytes, so it prints as one line.
+/// minified here and appended after the segment's bytes, so it prints as one line.
 public struct FieldColumn {
     public let entry: FieldDirectoryEntry
     public let recordCount: Int
@@ -32,19 +32,113 @@ public struct FieldColumn {
     private(set) var objects: [Range<Int>] = []
     private(set) var arrays: [Range<Int>] = []
 
+    /// An error found past the nested values located so far, thrown by `finishNested` unless
+    /// one of those values fails first.
+    private var locateError: JACError?
+
     /// Checks and indexes `payload`, the decompressed segment of `entry` in a block of
-    /// `recordCount` records.
-    public init(entry: FieldDirectoryEntry, recordCount: Int, payload: [UInt8]) throws(JACError) {
+    /// `recordCount` records. With `checkingNested` false, nested values are only located: the
+    /// caller checks parts of them with `checkNested` (on any threads) and hands the parts, in
+    /// order, to `finishNested` before the column is used. Either way, the first error in the
+    /// payload's order is thrown.
+    public init(entry: FieldDirectoryEntry, recordCount: Int, payload: [UInt8], checkingNested: Bool = true) throws(JACError) {
         self.entry = entry
         self.recordCount = recordCount
         self.payload = payload
-        let rewritten = try payload.withBytes { (p) throws(JACError) in try index(p) }
-        self.payload.append(contentsOf: rewritten)
+        try payload.withBytes { (p) throws(JACError) in try index(p) }
+        if checkingNested { try finishNested([checkNested(0 ..< nestedCount)]) }
     }
 
-    /// Indexes the payload; returns the minified form of nested values stored otherwise, which
-    /// their ranges point to (just past the payload's end).
-    private mutating func index(_ p: UnsafeRawBufferPointer) throws(JACError) -> [UInt8] {
+    /// Nested values located: objects, then arrays.
+    public var nestedCount: Int { objects.count + arrays.count }
+
+    private func nestedRange(_ k: Int) -> Range<Int> { k < objects.count ? objects[k] : arrays[k - objects.count] }
+
+    /// What checking some nested values found: which are stored otherwise than minified (a bit
+    /// each, so a check adds no table per value), or the first that fails.
+    public struct NestedCheck: Sendable {
+        fileprivate var start = 0
+        fileprivate var moved: [UInt64] = []
+        fileprivate var error: JACError?
+
+        /// A part not checked yet.
+        public init() {}
+    }
+
+    /// Checks nested values `part` (UTF-8, kind, canonical form); reads the column only.
+    public func checkNested(_ part: Range<Int>) -> NestedCheck {
+        var moved = [UInt64](repeating: 0, count: (part.count + 63) / 64)
+        // Each value's canonical form, to compare with what is stored.
+        var scratch: [UInt8] = []
+        let error: JACError? = payload.withUnsafeBytes { p in
+            objects.withUnsafeBufferPointer { objects in
+                arrays.withUnsafeBufferPointer { arrays in
+                    for k in part {
+                        let isObject = k < objects.count
+                        let what = isObject ? "object" : "array"
+                        let text = UnsafeRawBufferPointer(rebasing: p[isObject ? objects[k] : arrays[k - objects.count]])
+                        let open = UInt8(ascii: isObject ? "{" : "[")
+                        // Text already canonical (nearly always) is only scanned, its UTF-8 on the
+                        // way; the rest is checked as any text, then minified, which rejects what
+                        // is invalid.
+                        if text.first == open && CanonicalJSON.isCanonical(text) { continue }
+                        guard UTF8Validator.isValidUTF8(text) else {
+                            return JACError(.corruptBlock, "\(what) is not valid UTF-8")
+                        }
+                        guard text.first == open else {
+                            return JACError(.corruptBlock, "stored \(what) text is not one")
+                        }
+                        let minified: Int
+                        do throws(JACError) {
+                            minified = try RecordParser.minify(text, reusing: &scratch)
+                        } catch {
+                            return JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
+                        }
+                        let same = minified == text.count
+                            && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
+                        if !same { moved[(k - part.lowerBound) >> 6] |= 1 << UInt64((k - part.lowerBound) & 63) }
+                    }
+                    return nil
+                }
+            }
+        }
+        var check = NestedCheck()
+        check.start = part.lowerBound
+        check.moved = moved
+        check.error = error
+        return check
+    }
+
+    /// Takes the checks of all nested values, in order: the first error among them, or past
+    /// them, is thrown; else values stored otherwise than minified (rare: our writer minifies)
+    /// are minified again, after the payload's bytes, and point there.
+    public mutating func finishNested(_ parts: [NestedCheck]) throws(JACError) {
+        if let error = parts.lazy.compactMap(\.error).first ?? locateError { throw error }
+        var rewritten: [UInt8] = []
+        let end = payload.count
+        // Read through a second reference while the tables change; gone before the append.
+        do {
+            let stored = payload
+            stored.withUnsafeBytes { p in
+                for part in parts {
+                    for (w, word) in part.moved.enumerated() where word != 0 {
+                        for bit in 0 ..< 64 where word & (1 << UInt64(bit)) != 0 {
+                            let k = part.start + 64 * w + bit
+                            let start = rewritten.count
+                            // Checked already: it minifies.
+                            try? RecordParser.minify(UnsafeRawBufferPointer(rebasing: p[nestedRange(k)]), into: &rewritten)
+                            let range = end + start ..< end + rewritten.count
+                            if k < objects.count { objects[k] = range } else { arrays[k - objects.count] = range }
+                        }
+                    }
+                }
+            }
+        }
+        if !rewritten.isEmpty { payload.append(contentsOf: rewritten) }
+    }
+
+    /// Indexes the payload; nested values are located, for `checkNested`.
+    private mutating func index(_ p: UnsafeRawBufferPointer) throws(JACError) {
         let present = entry.valueCountPresent
         guard entry.presenceBytes == BitPacking.byteCount(bits: recordCount),
               entry.tagBytes == BitPacking.byteCount(bits: 3 * present) else {
@@ -124,45 +218,28 @@ public struct FieldColumn {
         }
         self.dictionary = dictionary
         plainStrings = plain
+        // Nested values are only located here and checked by `checkNested`, maybe in parts on
+        // several threads: an error here waits for the values before it.
         var objects: [Range<Int>] = []
         objects.reserveCapacity(counts[Int(TypeTag.object.rawValue)])
         var arrays: [Range<Int>] = []
         arrays.reserveCapacity(counts[Int(TypeTag.array.rawValue)])
-        var rewritten: [UInt8] = []
-        // Each value's canonical form, to compare with what is stored.
-        var scratch: [UInt8] = []
-        for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
-            for _ in 0 ..< count {
-                let what = list == 0 ? "object" : "array"
-                let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
-                var range = r.position ..< r.position + n
-                let text = try r.readBytes(n)
-                // Text already canonical (nearly always) is only scanned, its UTF-8 on the way; the
-                // rest is checked as any text, then minified, which rejects what is invalid.
-                if !(text.first == open && CanonicalJSON.isCanonical(text)) {
-                    guard UTF8Validator.isValidUTF8(text) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
-                    guard text.first == open else { throw JACError(.corruptBlock, "stored \(what) text is not one") }
-                    let minified: Int
-                    do throws(JACError) {
-                        minified = try RecordParser.minify(text, reusing: &scratch)
-                    } catch {
-                        throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
-                    }
-                    let same = minified == text.count
-                        && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
-                    if !same {
-                        let start = rewritten.count
-                        rewritten.append(contentsOf: scratch[..<minified])
-                        range = p.count + start ..< p.count + rewritten.count
-                    }
+        do throws(JACError) {
+            for list in 0 ..< 2 {
+                for _ in 0 ..< counts[5 + list] {
+                    let n = try r.readLength(limit: Limits.maxStringBytes, "\(list == 0 ? "object" : "array") length")
+                    let range = r.position ..< r.position + n
+                    _ = try r.readBytes(n)
+                    if list == 0 { objects.append(range) } else { arrays.append(range) }
                 }
-                if list == 0 { objects.append(range) } else { arrays.append(range) }
             }
+            guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
+        } catch {
+            locateError = error
         }
-        guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
         self.objects = objects
         self.arrays = arrays
-        return rewritten
+    }
     }
 
     /// A string or dictionary entry: its length, then its bytes checked for UTF-8; `plain`

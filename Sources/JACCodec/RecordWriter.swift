@@ -57,7 +57,8 @@ public struct RecordWriter {
         fileprivate var cursor = ColumnCursor()
     }
 
-    /// The positions of `column` at each of `records` (ascending), found in one pass.
+    /// The positions of `column` at each of `records` (ascending), found in one pass: presence
+    /// bits are counted a byte at a time, and tags read only when the values' kinds differ.
     public static func positions(of column: FieldColumn, at records: [Int]) -> [Position] {
         var out: [Position] = []
         out.reserveCapacity(records.count)
@@ -66,28 +67,38 @@ public struct RecordWriter {
         column.payload.withUnsafeBytes { p in column.dictionary.withUnsafeBufferPointer { d in
             let tags = UnsafeRawBufferPointer(rebasing: p[column.tagStart...])
             let dictionary = column.entry.usesDictionary ? d : nil
-            for target in records {
-                while r < target {
-                    if BitPacking.bit(p, r) {
-                        switch TypeTag(rawValue: BitPacking.tag(tags, cursor.tag))! {
-                        case .null: break
-                        case .bool: cursor.bool += 1
-                        case .int: cursor.int += 1
-                        case .decimal: cursor.decimal += 1
-                        case .string:
-                            cursor.string = FieldColumn.string(at: column.stringStart + cursor.string, p, dictionary: dictionary)
-                                .next - column.stringStart
-                        case .object: cursor.object += 1
-                        case .array: cursor.array += 1
-                        }
-                        cursor.tag += 1
-                    }
-                    r += 1
+            // A string cursor is the byte offset of the next string's varint: strings are walked.
+            func skip(_ n: Int, of tag: UInt8) {
+                guard tag == TypeTag.string.rawValue else { return cursor.count(n, of: tag) }
+                for _ in 0 ..< n {
+                    cursor.string = FieldColumn.string(at: column.stringStart + cursor.string, p, dictionary: dictionary).next
+                        - column.stringStart
                 }
+            }
+            for target in records {
+                let n = presentCount(p, from: r, to: target)
+                if let sole = column.soleTag {
+                    skip(n, of: sole)
+                } else {
+                    for k in cursor.tag ..< cursor.tag + n { skip(1, of: BitPacking.tag(tags, k)) }
+                }
+                cursor.tag += n
+                r = max(r, target)
                 out.append(Position(cursor: cursor))
             }
         } }
         return out
+    }
+
+    /// The set bits of `bits` in `from ..< to`.
+    private static func presentCount(_ bits: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+        guard from < to else { return 0 }
+        let first = from >> 3, last = (to - 1) >> 3
+        let head = UInt8(truncatingIfNeeded: 0xff << (from & 7)), tail = UInt8(truncatingIfNeeded: 0xff >> (7 - (to - 1) & 7))
+        if first == last { return (bits[first] & head & tail).nonzeroBitCount }
+        var n = (bits[first] & head).nonzeroBitCount + (bits[last] & tail).nonzeroBitCount
+        for i in first + 1 ..< last { n += bits[i].nonzeroBitCount }
+        return n
     }
 
     /// Places every column at `record`, given each column's position there (from
@@ -456,6 +467,20 @@ struct ColumnView {
 struct ColumnCursor {
     /// Values counted, but `string` is bytes past the column's `stringStart`.
     var tag = 0, bool = 0, int = 0, decimal = 0, string = 0, object = 0, array = 0
+
+    /// Moves past `n` values of type tag `tag` (checked when the column was decoded), strings
+    /// excepted: their cursor is a byte offset, which only reading their lengths moves.
+    mutating func count(_ n: Int, of tag: UInt8) {
+        switch TypeTag(rawValue: tag)! {
+        case .null: break
+        case .bool: bool += n
+        case .int: int += n
+        case .decimal: decimal += n
+        case .string: preconditionFailure("strings are walked, not counted")
+        case .object: object += n
+        case .array: array += n
+        }
+    }
 }
 
 /// A writer's per-column state in memory of its own: views, cursors, pre-rendered keys and the

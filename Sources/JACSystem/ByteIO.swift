@@ -133,13 +133,13 @@ public final class ByteSink {
         try bytes.withBytes { (p) throws(JACError) in try write(p) }
     }
 
+    /// Bytes that find the buffer empty and fill more than half of it go straight out: copying a piece
+    /// that is nearly a buffer's worth (a chunk's last piece of unpack text) gains no syscall.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(JACError) {
-        if buffer.count + bytes.count > flushAt {
-            try flush()
-            if bytes.count >= flushAt {
-                try writeAll(bytes)
-                return
-            }
+        if buffer.count + bytes.count > flushAt { try flush() }
+        if buffer.isEmpty && bytes.count > flushAt / 2 {
+            try writeAll(bytes)
+            return
         }
         buffer.append(contentsOf: bytes)
     }

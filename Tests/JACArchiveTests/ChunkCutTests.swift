@@ -1,0 +1,32 @@
+import JACArchive
+import JACSystem
+import JACTestSupport
+import Testing
+
+/// On a pool, a block is rendered in chunks of about three quarters of a piece of text
+/// (estimated from its directory), fewer records than `chunkRecords` when records are large:
+/// each chunk then goes out as one piece, and the text is the one-thread text.
+struct ChunkCutTests {
+    static func pieces(_ path: String, threads: Int, pieceBytes: Int) throws(JACError) -> [[UInt8]] {
+        var pieces: [[UInt8]] = []
+        let reader = try ArchiveReader(source: try ByteSource(path: path))
+        try ParallelDecoder(threads: threads, spec: RenderSpec(style: .records(.ndjson)), pieceBytes: pieceBytes)
+            .run(next: { () throws(JACError) in try reader.next().map { DecodeInput(block: $0) } },
+                 write: { (t, _) throws(JACError) in pieces.append(t) })
+        return pieces
+    }
+
+    @Test func chunksOfAboutAPieceGiveTheOneThreadText() throws {
+        let dir = try SharedFiles.temporaryDirectory()
+        defer { SharedFiles.removeDirectory(dir) }
+        let path = try NestedSplitTests.archive(in: dir, records: 20_000)
+        let pieceBytes = 64 << 10
+        let one = try ChunkCutTests.pieces(path, threads: 1, pieceBytes: pieceBytes)
+        let pool = try ChunkCutTests.pieces(path, threads: 3, pieceBytes: pieceBytes)
+        #expect(Array(pool.joined()) == Array(one.joined()))
+        // One thread passes each piece's budget; chunks of 4,096 records (about 450 KB) would
+        // too, but chunks cut to the text mostly fit in one piece.
+        #expect(one.dropLast().allSatisfy { $0.count >= pieceBytes })
+        #expect(pool.filter { $0.count < pieceBytes }.count * 10 >= pool.count * 9)
+    }
+}
