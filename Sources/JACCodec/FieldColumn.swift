@@ -240,7 +240,6 @@ public struct FieldColumn {
         self.objects = objects
         self.arrays = arrays
     }
-    }
 
     /// A string or dictionary entry: its length, then its bytes checked for UTF-8; `plain`
     /// becomes false if they need an escape.
