@@ -80,15 +80,16 @@ public final class BlockDecoder {
 
     /// Decompresses and checks one field's segment (doc/format.md §9.3); errors name the field.
     /// Used for whole blocks and for segments read on their own (projection by index).
+    /// `deferringNested`: as `FieldColumn`'s, for a checker that splits the rest.
     public func column(_ entry: FieldDirectoryEntry, segment: UnsafeRawBufferPointer,
-                       recordCount: Int) throws(JACError) -> FieldColumn {
+                       recordCount: Int, deferringNested: Bool = false) throws(JACError) -> FieldColumn {
         try JACError.locating("field \"\(entry.nameString)\"") { () throws(JACError) in
             guard entry.uncompressedLength <= segmentLimit else {
                 throw JACError(.limitExceeded, "segment of \(entry.uncompressedLength) bytes is over the limit of \(segmentLimit)")
             }
             let payload = try decompressor.decompress(segment, compressor: entry.compressor,
                                                       expectedLength: entry.uncompressedLength)
-            return try FieldColumn(entry: entry, recordCount: recordCount, payload: payload)
+            return try FieldColumn(entry: entry, recordCount: recordCount, payload: payload, deferringNested: deferringNested)
         }
     }
 }

@@ -25,18 +25,51 @@ public struct FieldColumn {
     private(set) var arrays: [Range<Int>] = []
 
     /// Checks and indexes `payload`, the decompressed segment of `entry` in a block of
-    /// `recordCount` records.
-    public init(entry: FieldDirectoryEntry, recordCount: Int, payload: [UInt8]) throws(JACError) {
+    /// `recordCount` records. `deferringNested` leaves the check of stored object and array
+    /// text to `checkNested`, so that a checker can split a large field's (jac-assemble).
+    public init(entry: FieldDirectoryEntry, recordCount: Int, payload: [UInt8], deferringNested: Bool = false) throws(JACError) {
         self.entry = entry
         self.recordCount = recordCount
         self.payload = payload
-        let rewritten = try payload.withBytes { (p) throws(JACError) in try index(p) }
+        let rewritten = try payload.withBytes { (p) throws(JACError) in try index(p, deferringNested: deferringNested) }
         self.payload.append(contentsOf: rewritten)
+    }
+
+    /// Object and array values, numbered objects first as `checkNested` counts them.
+    public var nestedCount: Int { objects.count + arrays.count }
+
+    /// Checks nested values `part` of a column made `deferringNested`, as the full check would.
+    public func checkNested(_ part: Range<Int>) throws(JACError) {
+        var scratch: [UInt8] = []
+        try payload.withBytes { (p) throws(JACError) in
+            for i in part {
+                let object = i < objects.count
+                let range = object ? objects[i] : arrays[i - objects.count]
+                _ = try Self.canonicalForm(UnsafeRawBufferPointer(rebasing: p[range]), object: object, scratch: &scratch)
+            }
+        }
+    }
+
+    /// Checks one stored object or array text (valid JSON of its tag's kind); returns the
+    /// length of its minified form, left in `scratch`, when it is not stored that way already.
+    private static func canonicalForm(_ text: UnsafeRawBufferPointer, object: Bool, scratch: inout [UInt8]) throws(JACError) -> Int? {
+        guard text.first == UInt8(ascii: object ? "{" : "[") else {
+            throw JACError(.corruptBlock, "stored \(object ? "object" : "array") text is not one")
+        }
+        let minified: Int
+        do throws(JACError) {
+            minified = try RecordParser.minify(text, reusing: &scratch)
+        } catch {
+            throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
+        }
+        let same = minified == text.count
+            && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
+        return same ? nil : minified
     }
 
     /// Indexes the payload; returns the minified form of nested values stored otherwise, which
     /// their ranges point to (just past the payload's end).
-    private mutating func index(_ p: UnsafeRawBufferPointer) throws(JACError) -> [UInt8] {
+    private mutating func index(_ p: UnsafeRawBufferPointer, deferringNested: Bool) throws(JACError) -> [UInt8] {
         let present = entry.valueCountPresent
         guard entry.presenceBytes == BitPacking.byteCount(bits: recordCount),
               entry.tagBytes == BitPacking.byteCount(bits: 3 * present) else {
@@ -111,27 +144,16 @@ public struct FieldColumn {
         var rewritten: [UInt8] = []
         // Each value's canonical form, to compare with what is stored.
         var scratch: [UInt8] = []
-        for (count, open, list) in [(counts[5], UInt8(ascii: "{"), 0), (counts[6], UInt8(ascii: "["), 1)] {
+        for (count, object) in [(counts[5], true), (counts[6], false)] {
             for _ in 0 ..< count {
-                var range = try readText(&r, what: list == 0 ? "object" : "array")
-                let text = UnsafeRawBufferPointer(rebasing: p[range])
-                guard text.first == open else {
-                    throw JACError(.corruptBlock, "stored \(list == 0 ? "object" : "array") text is not one")
-                }
-                let minified: Int
-                do throws(JACError) {
-                    minified = try RecordParser.minify(text, reusing: &scratch)
-                } catch {
-                    throw JACError(.corruptBlock, "stored nested JSON is invalid: \(error.message)")
-                }
-                let same = minified == text.count
-                    && scratch.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, minified) } == 0
-                if !same {
+                var range = try readText(&r, what: object ? "object" : "array")
+                if !deferringNested,
+                   let minified = try Self.canonicalForm(UnsafeRawBufferPointer(rebasing: p[range]), object: object, scratch: &scratch) {
                     let start = rewritten.count
                     rewritten.append(contentsOf: scratch[..<minified])
                     range = p.count + start ..< p.count + rewritten.count
                 }
-                if list == 0 { objects.append(range) } else { arrays.append(range) }
+                if object { objects.append(range) } else { arrays.append(range) }
             }
         }
         guard r.isAtEnd else { throw JACError(.corruptBlock, "\(r.remaining) bytes left over after the values") }
