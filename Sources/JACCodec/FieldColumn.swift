@@ -50,9 +50,10 @@ public struct FieldColumn {
         }
     }
 
-    /// Checks one stored object or array text (valid JSON of its tag's kind); returns the
+    /// Checks one stored object or array text (valid UTF-8 and JSON of its tag's kind); returns the
     /// length of its minified form, left in `scratch`, when it is not stored that way already.
     private static func canonicalForm(_ text: UnsafeRawBufferPointer, object: Bool, scratch: inout [UInt8]) throws(JACError) -> Int? {
+        guard UTF8Validator.isValidUTF8(text) else { throw JACError(.corruptBlock, "\(object ? "object" : "array") is not valid UTF-8") }
         guard text.first == UInt8(ascii: object ? "{" : "[") else {
             throw JACError(.corruptBlock, "stored \(object ? "object" : "array") text is not one")
         }
@@ -146,7 +147,7 @@ public struct FieldColumn {
         var scratch: [UInt8] = []
         for (count, object) in [(counts[5], true), (counts[6], false)] {
             for _ in 0 ..< count {
-                var range = try readText(&r, what: object ? "object" : "array")
+                var range = try readText(&r, what: object ? "object" : "array", validating: false)
                 if !deferringNested,
                    let minified = try Self.canonicalForm(UnsafeRawBufferPointer(rebasing: p[range]), object: object, scratch: &scratch) {
                     let start = rewritten.count
@@ -160,11 +161,13 @@ public struct FieldColumn {
         return rewritten
     }
 
-    private func readText(_ r: inout ByteReader, what: String) throws(JACError) -> Range<Int> {
+    /// A length-prefixed text; nested values' UTF-8 is checked with the rest of their text
+    /// (`canonicalForm`), so that a deferred check leaves it to the pieces.
+    private func readText(_ r: inout ByteReader, what: String, validating: Bool = true) throws(JACError) -> Range<Int> {
         let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
         let start = r.position
         let bytes = try r.readBytes(n)
-        guard UTF8Validator.isValidUTF8(bytes) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
+        guard !validating || UTF8Validator.isValidUTF8(bytes) else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
         return start ..< start + n
     }
 }
