@@ -8,8 +8,8 @@ import JACWire
 /// fields decoded on a `WorkPool`: else an input of one block, compressed by jac-squeeze on
 /// every thread, is checked on one. Fields go largest first, and the nested values of a field
 /// over `pieceBytes` are checked in pieces on every worker: one field can hold most of a block
-/// (geonames' alternatenames, three quarters), and it comes last, after jac-squeeze, while the
-/// other threads would wait. The error is the first failing field in directory order, as the
+/// (geonames' alternatenames, three quarters), and the check runs when jac-squeeze is done,
+/// so the other threads would wait for it. The error is the first failing field in directory order, as the
 /// check on one thread says it: a field that fails in pieces is checked again whole for it.
 /// Memory: one decoded field per worker besides the block (pieces run before the next field).
 public final class BlockChecker: @unchecked Sendable {
