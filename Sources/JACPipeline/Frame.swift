@@ -150,6 +150,12 @@ public final class FrameReader {
 
     /// The next frame; nil only after a valid end frame (anything after it is an error).
     public func next() throws(JACError) -> FrameRecord? {
+        try next { (kind, sequence, payload) in FrameRecord(kind: kind, sequence: sequence, payload: Array(payload)) }
+    }
+
+    /// The next frame as `next()` reads it, its payload handed to `body` where it lies in the
+    /// input's buffer: jac-squeeze decodes raw chunks from there, copying their text once.
+    public func next<R>(_ body: (Frame.Kind, _ sequence: Int, _ payload: UnsafeRawBufferPointer) throws(JACError) -> R) throws(JACError) -> R? {
         if sawEnd {
             guard try source.atEnd() else {
                 throw JACError(.frame, "\(source.name): data after the end frame at offset \(source.offset)")
@@ -184,16 +190,16 @@ public final class FrameReader {
         guard try source.fill(headerLength + length + 4) else {
             throw fail("stream is cut inside a frame (truncated)")
         }
-        let payload = try source.withBuffered { (p) throws(JACError) -> [UInt8] in
+        let result = try source.withBuffered { (p) throws(JACError) -> R in
             let end = headerLength + length
             guard CRC32C.isStored(in: p, at: end) else {
                 throw fail("checksum mismatch (damaged stream)")
             }
-            return Array(p[headerLength ..< end])
+            return try body(kind, sequence, UnsafeRawBufferPointer(rebasing: p[headerLength ..< end]))
         }
         source.consume(headerLength + length + 4)
         if kind == .end { sawEnd = true }
-        return FrameRecord(kind: kind, sequence: sequence, payload: payload)
+        return result
     }
 
     /// Reads the header frame, which must come first and declare `stage`.
@@ -213,38 +219,39 @@ public final class FrameReader {
 }
 
 extension FrameRecord {
-    /// Decodes a raw chunk frame. The chunk's text is a copy into an array of its own: the
-    /// payload array is let go, so the next frame's payload reuses its memory (no fresh pages).
+    /// Decodes a raw chunk frame.
     public func rawChunk(source: String) throws(JACError) -> RawChunk {
-        let sequence = self.sequence
-        return try payload.withBytes { (p) throws(JACError) -> RawChunk in
-            var r = ByteReader(p)
-            let index = try r.readLength(limit: Frame.maxPayload, "chunk index")
-            let last = try r.readByte()
-            guard last <= 1 else { throw JACError(.frame, "\(source): raw block \(sequence): bad last-chunk flag \(last)") }
-            var chunk = RawChunk(block: sequence, index: index, isLast: last == 1)
-            let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
-            guard count > 0 else { throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) holds no records") }
-            // Each record takes three varints at least: the count is checked before reserving.
-            guard 3 * count <= r.remaining else {
-                throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) claims \(count) records in \(r.remaining) bytes")
-            }
-            chunk.recordEnds.reserveCapacity(count)
-            chunk.lines.reserveCapacity(count)
-            chunk.columns.reserveCapacity(count)
-            var end = 0
-            for _ in 0 ..< count {
-                chunk.lines.append(try r.readLength(limit: Int(Int64.max / 2), "line"))
-                chunk.columns.append(try r.readLength(limit: Int(Int64.max / 2), "column"))
-                end += try r.readLength(limit: p.count, "record length")
-                chunk.recordEnds.append(end)
-            }
-            guard end == r.remaining else {
-                throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
-            }
-            chunk.text = Array(p[r.position...])
-            return chunk
+        try payload.withBytes { (p) throws(JACError) in try Self.rawChunk(payload: p, sequence: sequence, source: source) }
+    }
+
+    /// Decodes the payload of raw chunk frame `sequence`; the chunk's text is a copy of its own.
+    public static func rawChunk(payload p: UnsafeRawBufferPointer, sequence: Int, source: String) throws(JACError) -> RawChunk {
+        var r = ByteReader(p)
+        let index = try r.readLength(limit: Frame.maxPayload, "chunk index")
+        let last = try r.readByte()
+        guard last <= 1 else { throw JACError(.frame, "\(source): raw block \(sequence): bad last-chunk flag \(last)") }
+        var chunk = RawChunk(block: sequence, index: index, isLast: last == 1)
+        let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
+        guard count > 0 else { throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) holds no records") }
+        // Each record takes three varints at least: the count is checked before reserving.
+        guard 3 * count <= r.remaining else {
+            throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) claims \(count) records in \(r.remaining) bytes")
         }
+        chunk.recordEnds.reserveCapacity(count)
+        chunk.lines.reserveCapacity(count)
+        chunk.columns.reserveCapacity(count)
+        var end = 0
+        for _ in 0 ..< count {
+            chunk.lines.append(try r.readLength(limit: Int(Int64.max / 2), "line"))
+            chunk.columns.append(try r.readLength(limit: Int(Int64.max / 2), "column"))
+            end += try r.readLength(limit: p.count, "record length")
+            chunk.recordEnds.append(end)
+        }
+        guard end == r.remaining else {
+            throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
+        }
+        chunk.text = Array(p[r.position...])
+        return chunk
     }
 
     /// Decodes a compressed block frame: (part, parts, block). The payload becomes the block's

@@ -91,29 +91,19 @@ private final class RawFrameInput: @unchecked Sendable {
     init(frames: FrameReader) { self.frames = frames }
 
     func next() throws(JACError) -> RawChunk? {
-        guard let frame = try frames.next() else {
-            throw JACError(.frame, "\(frames.source.name): stream ends without its end frame")
-        }
         let name = frames.source.name
+        // A raw chunk is decoded where the reader holds it; other frames are taken whole.
+        let read = try frames.next { (kind, sequence, payload) throws(JACError) -> Read in
+            kind == .rawChunk ? .chunk(try FrameRecord.rawChunk(payload: payload, sequence: sequence, source: name))
+                : .frame(FrameRecord(kind: kind, sequence: sequence, payload: Array(payload)))
+        }
+        let frame: FrameRecord
+        switch read {
+        case nil: throw JACError(.frame, "\(name): stream ends without its end frame")
+        case .chunk(let chunk): return try accept(chunk)
+        case .frame(let record): frame = record
+        }
         switch frame.kind {
-        case .rawChunk:
-            let chunk = try frame.rawChunk(source: name)
-            guard chunk.block == blocks, chunk.index == nextChunk else {
-                throw JACError(.frame, "\(name): chunk \(chunk.index) of raw block \(chunk.block) arrived where chunk \(nextChunk) of block \(blocks) was expected")
-            }
-            blockText += chunk.text.count
-            guard blockText <= SplitOptions.maxBlockBytes else {
-                throw JACError(.frame, "\(name): raw block \(blocks) holds more than \(SplitOptions.maxBlockBytes) bytes of text (at chunk \(chunk.index)), over the limit of a raw block")
-            }
-            if chunk.isLast {
-                blocks += 1
-                nextChunk = 0
-                blockText = 0
-            } else {
-                nextChunk += 1
-            }
-            records += chunk.recordCount
-            return chunk
         case .end:
             let expected = try frame.endRecords()
             guard nextChunk == 0 else {
@@ -124,9 +114,35 @@ private final class RawFrameInput: @unchecked Sendable {
             }
             _ = try frames.next()  // only checks that nothing follows the end frame
             return nil
-        case .header, .block:
+        case .header, .block, .rawChunk:
             throw JACError(.frame, "\(name): unexpected \(frame.kind) frame in a raw block stream")
         }
+    }
+
+    private enum Read {
+        case chunk(RawChunk)
+        case frame(FrameRecord)
+    }
+
+    /// A raw chunk, if it comes in its turn and keeps its block within the limit.
+    private func accept(_ chunk: RawChunk) throws(JACError) -> RawChunk {
+        let name = frames.source.name
+        guard chunk.block == blocks, chunk.index == nextChunk else {
+            throw JACError(.frame, "\(name): chunk \(chunk.index) of raw block \(chunk.block) arrived where chunk \(nextChunk) of block \(blocks) was expected")
+        }
+        blockText += chunk.text.count
+        guard blockText <= SplitOptions.maxBlockBytes else {
+            throw JACError(.frame, "\(name): raw block \(blocks) holds more than \(SplitOptions.maxBlockBytes) bytes of text (at chunk \(chunk.index)), over the limit of a raw block")
+        }
+        if chunk.isLast {
+            blocks += 1
+            nextChunk = 0
+            blockText = 0
+        } else {
+            nextChunk += 1
+        }
+        records += chunk.recordCount
+        return chunk
     }
 }
 

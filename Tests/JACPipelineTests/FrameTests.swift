@@ -16,14 +16,8 @@ struct AssembleCheckTests {
     /// A compressed stream of one stored (codec none) block of `{"a":1}` x3, its presence byte
     /// set to `presence` and the block CRC made right again; and that block alone.
     static func stream(presence: UInt8, _ h: StageHarness) throws -> (frames: [UInt8], block: EncodedBlock) {
-        var squeeze = SqueezeOptions()
-        squeeze.codec = Codec(id: .none, level: 0)
-        let raw = try h.split(Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8), SplitOptions())
-        let good = try h.squeeze(raw, squeeze, threads: 1)
-        let reader = try FrameReader(source: try ByteSource(path: try h.file(good)))
-        let header = try reader.readHeader(expecting: .compressed)
-        guard var frame = try reader.next(), frame.kind == .block else { throw JACError(.bug, "no block frame") }
-        var (_, _, block) = try frame.takeBlock()
+        let (header, stored) = try storedBlock(Array(String(repeating: #"{"a":1}"# + "\n", count: 3).utf8), h)
+        var block = stored
         let (_, areaStart) = try block.bytes.withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
         #expect(block.bytes[areaStart] == 0x07)
         block.bytes[areaStart] = presence
@@ -35,6 +29,18 @@ struct AssembleCheckTests {
             try writer.writeEnd(rawBlocks: 1, records: 3)
         }
         return (frames, block)
+    }
+
+    /// The header and first block of `records` squeezed with stored (codec none) segments.
+    static func storedBlock(_ records: [UInt8], _ h: StageHarness) throws -> (FileHeader, EncodedBlock) {
+        var squeeze = SqueezeOptions()
+        squeeze.codec = Codec(id: .none, level: 0)
+        let raw = try h.split(records, SplitOptions())
+        let good = try h.squeeze(raw, squeeze, threads: 1)
+        let reader = try FrameReader(source: try ByteSource(path: try h.file(good)))
+        let header = try reader.readHeader(expecting: .compressed)
+        guard var frame = try reader.next(), frame.kind == .block else { throw JACError(.bug, "no block frame") }
+        return (header, try frame.takeBlock().block)
     }
 
     /// Makes the block CRC right again after a change.
@@ -75,6 +81,47 @@ struct AssembleCheckTests {
         #expect(error.kind == .corruptBlock)
         #expect(error.message.contains("block 0 part 0") && error.message.contains("field \"a\"")
             && error.message.contains("presence bitmap has 2 values, directory says 3"), "\(error.message)")
+    }
+
+    /// Nested values checked in pieces on a pool (`BlockChecker`) get the verdict and the message
+    /// of the check on one thread (`BlockDecoder.check`): on a block of mixed values, and on
+    /// copies with one byte of its segments changed (to a space, a brace, a byte UTF-8 never has).
+    @Test func checkInPiecesAgreesWithTheWholeCheck() throws {
+        let h = try StageHarness()
+        let records = (0 ..< 60).map { i in
+            switch i % 4 {
+            case 0: #"{"n":[\#(i),"x\#(i)",{"k":null}],"s":"s\#(i)"}"#
+            case 1: #"{"n":{"a\#(i)":[true,1.5]},"s":\#(i)}"#
+            case 2: #"{"n":"text \#(i)","s":[\#(i)]}"#
+            default: #"{"n":\#(i),"s":{"o":"\#(i)"}}"#
+            }
+        }.joined(separator: "\n") + "\n"
+        let block = try Self.storedBlock(Array(records.utf8), h).1
+        // 16 bytes a piece: every field with nested values is split.
+        let checker = try BlockChecker(threads: 3, segmentLimit: Limits.defaultSegmentMaxBytes, pieceBytes: 16)
+        defer { checker.stop() }
+        let decoder = BlockDecoder()
+        func verdict(_ check: () throws(JACError) -> BlockHeader) -> String {
+            do throws(JACError) {
+                return "ok \(try check().recordCount)"
+            } catch {
+                return "\(error.kind) \(error.message)"
+            }
+        }
+        let (_, areaStart) = try block.bytes.withBytes { (p) throws(JACError) in try BlockHeader.decode(p) }
+        #expect(verdict { () throws(JACError) in try checker.check(block.bytes) } == "ok 60")
+        var refused = 0
+        for at in areaStart ..< block.bytes.count - 4 {
+            for value in [UInt8(ascii: " "), UInt8(ascii: "}"), 0xff] where block.bytes[at] != value {
+                var bytes = block.bytes
+                bytes[at] = value
+                Self.reseal(&bytes)
+                let whole = verdict { () throws(JACError) in try decoder.check(ArchiveBlock(number: 0, offset: 0, bytes: bytes)) }
+                #expect(verdict { () throws(JACError) in try checker.check(bytes) } == whole, "byte \(at) set to \(value)")
+                if !whole.hasPrefix("ok") { refused += 1 }
+            }
+        }
+        #expect(refused > 100)
     }
 
     /// An archive being merged is copied without decompressing: damage its frame shows (header
