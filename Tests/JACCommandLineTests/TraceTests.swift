@@ -82,4 +82,29 @@ struct TraceTests {
         #expect(try w.read("trace.tsv") == Array("keep\n".utf8))
         #expect(!w.exists("out.jac"))
     }
+    /// scripts/model on a trace worked out by hand: a 1 ms read, a 4 ms encode, then two 4 ms
+    /// compressions of the block and its write. Two workers run the compressions side by side
+    /// (9 ms against 13); with `--ceiling 1.5` two threads at once each go at 0.75 of their
+    /// speed, so those take 5.33 ms (10.33 ms in all) while one worker, never beside another
+    /// job, keeps its 13.
+    @Test func modelReplaysATraceWithAndWithoutContention() throws {
+        let w = try Workspace()
+        let rows = [
+            "1\t0\tread\t0\t-1\t100\treader\t0\t0\t1000000",
+            "2\t1\tencode\t0\t1\t100\t0\t1000000\t1000000\t5000000",
+            "3\t2\tcompress\t0\t0\t50\t0\t5000000\t5000000\t9000000",
+            "4\t2\tcompress\t0\t0\t50\t0\t5000000\t9000000\t13000000",
+            "5\t2\twrite\t0\t-1\t100\twriter\t13000000\t13000000\t13000000",
+        ]
+        try w.write("t.tsv", "# jac trace 1 threads=1 budget=100000000 window=64 dropped=0\n"
+            + "id\tparent\tkind\tgroup\tlane\tbytes\tthread\tqueued\tstart\tend\n" + rows.joined(separator: "\n") + "\n")
+        let model = SharedFiles.packageRoot + "/scripts/model"
+        for (options, expected) in [("", ["1.00x", "1.44x"]), ("--cores 2 --ceiling 1.5", ["1.00x", "1.26x"])] {
+            let r = try w.shell("\(model) t.tsv --workers 1,2 \(options)")
+            #expect(r.status == 0, "\(options): \(r.stderr)")
+            let speedUps = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n")
+                .filter { $0.hasPrefix("      ") }.map { String($0.split(separator: " ")[2]) }
+            #expect(speedUps == expected, "\(options)")
+        }
+    }
 }
