@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "JACTestSupport", path: "Tests/JACTestSupport"),
         .testTarget(name: "JACSystemTests", dependencies: ["JACSystem"]),
         .testTarget(name: "JACWireTests", dependencies: ["JACWire"]),
-        .testTarget(name: "JACJSONTests", dependencies: ["JACJSON"]),
+        .testTarget(name: "JACJSONTests", dependencies: ["JACJSON", "CJACScan"]),
         .testTarget(name: "JACCodecTests", dependencies: ["JACCodec", "JACJSON", "JACWire", "JACTestSupport"]),
         .testTarget(name: "JACCompressionTests", dependencies: ["JACCompression", "JACWire"]),
         .testTarget(name: "JACArchiveTests", dependencies: ["JACArchive", "JACCommands", "JACSystem", "JACCodec", "JACJSON", "JACWire", "JACCompression", "JACTestSupport"]),

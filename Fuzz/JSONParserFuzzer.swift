@@ -3,10 +3,12 @@
 // scanner) at two read sizes, which must cut it the same way; each record is parsed by
 // `RecordParser`, written back with `JSONWriter` and parsed again (same fields), minified
 // (idempotently), and encoded into a block and decoded again (same records). The whole input is
-// also given to the parser as one record, to the minifier as one value, and to the UTF-8
-// validator (which must agree with the standard library's). A `JACError` is the expected answer
+// also given to the parser as one record, to the minifier as one value, to the UTF-8
+// validator (which must agree with the standard library's), and to the SSE2 copy of plain
+// string bytes (which must agree with the byte-at-a-time one). A `JACError` is the expected answer
 // to invalid JSON; a crash, a trap, a hang, unbounded memory, or a round trip that changes a
 // value is a finding.
+import CJACScan
 import JACCodec
 import JACJSON
 import JACPipeline
@@ -30,6 +32,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             checkMinified(minified, of: p)
         }
         if p.count <= 4096, UTF8Validator.isValidUTF8(p) { checkString(p) }
+        checkPlainCopy(p)
     }
 
     // `jac-split`: the cut must not depend on how the input arrives (in one read, or 61 bytes
@@ -172,4 +175,20 @@ private func number(_ f: JSONField, _ scratch: [UInt8]) -> JSONEquivalence.Exact
         return JSONEquivalence.ExactNumber(negative: f.int < 0, digits: String(f.int.magnitude).utf8, exponent: 0)
     }
     return JSONEquivalence.ExactNumber(negative: f.negative, digits: scratch[f.payload], exponent: Int(f.exponent))
+}
+
+/// `jac_copy_plain` (SSE2 here) stops at the first byte `jac_copy_plain_bytes` stops at, or at
+/// the end of the last whole 16 bytes before it, and copies what it passes.
+private func checkPlainCopy(_ p: UnsafeRawBufferPointer) {
+    guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+    var vector = [UInt8](repeating: 0, count: p.count), bytes = vector
+    let v = jac_copy_plain(base, p.count, &vector)
+    let b = jac_copy_plain_bytes(base, p.count, &bytes)
+    let whole = p.count - p.count % 16
+    #if arch(x86_64)
+    let expected = min(b, whole)
+    #else
+    let expected = b
+    #endif
+    if v != expected || vector[..<v] != bytes[..<v] { finding("jac_copy_plain stopped at \(v), the byte loop at \(b)") }
 }

@@ -8,12 +8,27 @@
 
 /// Copies to `out` the bytes at `p` (`n` of them readable) that stand for themselves in a JSON
 /// string and are ASCII, and returns how many: it stops at `"`, `\`, a control character or a
-/// byte >= 0x80 (UTF-8, which the caller validates), or where fewer than 16 bytes are left.
-/// Sixteen bytes at a time, each block stored whole before it is checked: `out` must have room
-/// for `n` bytes. Static inline, so the Swift reader's loop inlines it.
-static inline size_t jac_copy_plain(const uint8_t *p, size_t n, uint8_t *out) {
+/// byte >= 0x80 (UTF-8, which the caller validates). A byte at a time: what other CPUs use, and
+/// what the vector form is tested against.
+static inline size_t jac_copy_plain_bytes(const uint8_t *p, size_t n, uint8_t *out) {
     size_t i = 0;
+    while (i < n) {
+        uint8_t b = p[i];
+        if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80) return i;
+        out[i] = b;
+        i++;
+    }
+    return i;
+}
+
+/// `jac_copy_plain_bytes`, sixteen bytes at a time with SSE2, which also stops where fewer than
+/// 16 bytes are left (the caller goes on with its own loop): it returns the first stop byte's
+/// index when that lies in the first `n - n % 16` bytes, else `n - n % 16`. Each block is stored
+/// whole before it is checked: `out` must have room for `n` bytes. Static inline, so the Swift
+/// reader's loop inlines it.
+static inline size_t jac_copy_plain(const uint8_t *p, size_t n, uint8_t *out) {
 #if defined(__SSE2__)
+    size_t i = 0;
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(0x20);
@@ -27,15 +42,10 @@ static inline size_t jac_copy_plain(const uint8_t *p, size_t n, uint8_t *out) {
         if (mask != 0) return i + (size_t)__builtin_ctz(mask);
         i += 16;
     }
-#else
-    while (i < n) {
-        uint8_t b = p[i];
-        if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80) return i;
-        out[i] = b;
-        i++;
-    }
-#endif
     return i;
+#else
+    return jac_copy_plain_bytes(p, n, out);
+#endif
 }
 
 #endif
