@@ -176,7 +176,7 @@ public struct FieldColumn {
         ints.reserveCapacity(intCount)
         var previous: Int64 = 0
         for i in 0 ..< intCount {
-            let v = Varint.unzigzag(try FieldColumn.varint(&r))
+            let v = try r.readZigzag()
             if entry.usesDelta && i > 0 {
                 let (sum, overflow) = previous.addingReportingOverflow(v)
                 guard !overflow else { throw JACError(.corruptBlock, "delta-coded integer overflows") }
@@ -208,7 +208,7 @@ public struct FieldColumn {
         stringStart = r.position
         for _ in 0 ..< stringCount {
             if entry.usesDictionary {
-                let i = try FieldColumn.varint(&r)
+                let i = try r.readVarint()
                 guard i < UInt64(dictionary.count) else {
                     throw JACError(.dictionaryError, "dictionary index \(i) of \(dictionary.count) entries")
                 }
@@ -269,18 +269,5 @@ public struct FieldColumn {
         }
         if let dictionary { return (dictionary[Int(v)], i) }
         return (i ..< i + Int(v), i + Int(v))
-    }
-
-    /// A varint, a one-byte one without a call: most integers and dictionary indices.
-    @inline(__always)
-    private static func varint(_ r: inout ByteReader) throws(JACError) -> UInt64 {
-        if r.position < r.bytes.count {
-            let b = r.bytes[r.position]
-            if b < 0x80 {
-                r.position += 1
-                return UInt64(b)
-            }
-        }
-        return try r.readVarint()
     }
 }

@@ -20,8 +20,14 @@ public struct ByteReader {
         return b
     }
 
+    /// A varint; one of a single byte (most lengths, small integers, dictionary indices) is read
+    /// without entering the loop.
     @inlinable
     public mutating func readVarint() throws(JACError) -> UInt64 {
+        if position < bytes.count, bytes[position] < 0x80 {
+            position += 1
+            return UInt64(bytes[position - 1])
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         var count = 0
