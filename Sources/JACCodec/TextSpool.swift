@@ -64,13 +64,18 @@ struct TextSpool {
     @inline(__always)
     mutating func put(padded from: UnsafeRawPointer, count n: Int, _ out: inout [UInt8]) {
         guard n <= TextSpool.maxRoom - 8 else { return put(UnsafeRawBufferPointer(start: from, count: n), &out) }
-        let to = UnsafeMutableRawPointer(room(n + 8, &out))
+        TextSpool.copyWords(from, to: UnsafeMutableRawPointer(room(n + 8, &out)), count: n)
+        count += n
+    }
+
+    /// Copies `n` bytes a word at a time: reads and writes up to 7 bytes past them (at least 8).
+    @inline(__always)
+    private static func copyWords(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer, count n: Int) {
         var k = 0
         repeat {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
             k += 8
         } while k < n
-        count += n
     }
 
     /// `null`, `true` and `false` as their bytes in a little-endian word.
@@ -111,13 +116,7 @@ struct TextSpool {
         }
         let to = room(n + 10, &out)
         to[0] = 0x22
-        let from = payload.baseAddress! + range.lowerBound
-        var k = 0
-        repeat {
-            UnsafeMutableRawPointer(to + 1).storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self),
-                                                      toByteOffset: k, as: UInt64.self)
-            k += 8
-        } while k < n
+        TextSpool.copyWords(payload.baseAddress! + range.lowerBound, to: UnsafeMutableRawPointer(to + 1), count: n)
         to[n + 1] = 0x22
         count += n + 2
     }
