@@ -1,27 +1,12 @@
 /// UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), with ASCII
 /// runs skipped eight bytes at a time.
 public enum UTF8Validator {
-    /// Whether `bytes` is entirely valid UTF-8; the decoder checks stored strings with it.
+    /// Whether `bytes` is entirely valid UTF-8 (`checkString`'s first answer).
     public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            if i + 8 <= n, WordMasks.load(p, i) & WordMasks.highs == 0 {
-                i += 8
-            } else if p[i] < 0x80 {
-                i += 1
-            } else {
-                let len = sequenceLength(p, i, n)
-                if len == 0 { return false }
-                i += len
-            }
-        }
-        return true
+        checkString(bytes).valid
     }
 
-    /// Whether `bytes` is valid UTF-8 (as `isValidUTF8`) and, found in the same pass, whether it
+    /// Whether `bytes` is valid UTF-8 and, found in the same pass, whether it
     /// holds no byte that needs an escape in a JSON string (a control character, `"` or `\`):
     /// the decoder checks stored strings with it, and writes plain ones without escaping.
     public static func checkString(_ bytes: UnsafeRawBufferPointer) -> (valid: Bool, plain: Bool) {

@@ -1,7 +1,7 @@
 import JACJSON
 import Testing
 
-/// `UTF8Validator.checkString` finds what `isValidUTF8` finds, and whether a byte needs an
+/// `UTF8Validator.checkString` finds what the standard library finds, and whether a byte needs an
 /// escape as a byte-at-a-time look does, on strings of every length about the word size.
 @Suite struct UTF8ValidatorTests {
     @Test func checkStringAgreesWithTheByteLoop() {
