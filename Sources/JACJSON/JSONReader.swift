@@ -179,13 +179,7 @@ struct JSONReader {
         let v = JSONReader.hexValue(p[pos + 2]) << 12 | JSONReader.hexValue(p[pos + 3]) << 8
             | JSONReader.hexValue(p[pos + 4]) << 4 | JSONReader.hexValue(p[pos + 5])
         guard v >= 0x80 && v <= 0xFFFF && v & 0xF800 != 0xD800 else { return false }
-        if v < 0x800 {
-            write(0xC0 | UInt8(truncatingIfNeeded: v >> 6))
-        } else {
-            write(0xE0 | UInt8(truncatingIfNeeded: v >> 12))
-            write(0x80 | UInt8(truncatingIfNeeded: (v >> 6) & 0x3F))
-        }
-        write(0x80 | UInt8(truncatingIfNeeded: v & 0x3F))
+        writeUTF8(v)
         pos += 6
         return true
     }
@@ -229,19 +223,25 @@ struct JSONReader {
             } else {
                 write(b)
             }
-        } else if scalar < 0x800 {
-            write(0xC0 | UInt8(scalar >> 6))
-            write(0x80 | UInt8(scalar & 0x3F))
-        } else if scalar < 0x10000 {
-            write(0xE0 | UInt8(scalar >> 12))
-            write(0x80 | UInt8((scalar >> 6) & 0x3F))
-            write(0x80 | UInt8(scalar & 0x3F))
         } else {
-            write(0xF0 | UInt8(scalar >> 18))
-            write(0x80 | UInt8((scalar >> 12) & 0x3F))
-            write(0x80 | UInt8((scalar >> 6) & 0x3F))
-            write(0x80 | UInt8(scalar & 0x3F))
+            writeUTF8(scalar)
         }
+    }
+
+    /// Writes a scalar of U+0080 or above (not a surrogate) as UTF-8.
+    @inline(__always)
+    private mutating func writeUTF8(_ scalar: UInt32) {
+        if scalar < 0x800 {
+            write(0xC0 | UInt8(truncatingIfNeeded: scalar >> 6))
+        } else if scalar < 0x10000 {
+            write(0xE0 | UInt8(truncatingIfNeeded: scalar >> 12))
+            write(0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F))
+        } else {
+            write(0xF0 | UInt8(truncatingIfNeeded: scalar >> 18))
+            write(0x80 | UInt8(truncatingIfNeeded: (scalar >> 12) & 0x3F))
+            write(0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F))
+        }
+        write(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
     }
 
     /// The four hex digits at `pos` of a `\u` escape whose `\` is at `at`.
