@@ -37,10 +37,11 @@ struct CatCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "With --format values (implied): strings without quotes or escapes, as jq -r prints them.")
     var raw = false
 
-    @Option(name: .long, help: "Only these blocks (RANGE).")
+    // A RANGE may start with '-' (-B): taken as the value, not as an option.
+    @Option(name: .long, parsing: .unconditional, help: "Only these blocks (RANGE).")
     var blocks: String?
 
-    @Option(name: .long, help: "Only these records (RANGE, numbered across the archive).")
+    @Option(name: .long, parsing: .unconditional, help: "Only these records (RANGE, numbered across the archive).")
     var records: String?
 
     @Option(name: [.customShort("j", allowingJoined: true), .customLong("threads")], help: "Decoding threads (default: the CPUs available). Output does not depend on it.")

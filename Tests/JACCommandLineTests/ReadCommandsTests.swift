@@ -41,6 +41,11 @@ struct ReadCommandsTests {
         #expect(JSONValue.recordLines(slice.stdout).map(Array.init) == lines[990 ... 1010].map(Array.init))
         let blocks = try ws.jac(["cat", Self.vector("logs_blocks1000"), "--blocks", "1"])
         #expect(JSONValue.recordLines(blocks.stdout).map(Array.init) == lines[1000 ..< 2000].map(Array.init))
+        // A RANGE starting with '-' is the option's value, as a separate argument too.
+        let head = try ws.jac(["cat", Self.vector("logs_blocks1000"), "--records", "-5"])
+        #expect(head.status == 0 && JSONValue.recordLines(head.stdout).map(Array.init) == lines[0 ... 5].map(Array.init))
+        let firstBlock = try ws.jac(["cat", "--blocks", "-0", Self.vector("logs_blocks1000")])
+        #expect(firstBlock.status == 0 && JSONValue.recordLines(firstBlock.stdout).map(Array.init) == lines[0 ..< 1000].map(Array.init))
         #expect(try ws.jac(["cat", path, "--format", "csv"]).status != 0)
     }
 

@@ -8,7 +8,7 @@ import Testing
 struct ToolMainTests {
     static let commandLines: [[String]] = [
         ["unpack", "x.jac"], ["unpack", "-j2", "-o", "out", "x.jac"], ["unpack", "--", "-x.jac"],
-        ["cat", "x.jac", "-F", "a,b", "--records", "3-5"], ["ls", "-b", "a.jac", "b.jac"],
+        ["cat", "x.jac", "-F", "a,b", "--records", "3-5"], ["cat", "--records", "-5", "x.jac"], ["cat", "x.jac", "--blocks", "-2"], ["ls", "-b", "a.jac", "b.jac"],
         ["verify", "--against", "x.ndjson", "x.jac"], ["pack", "-j1", "--block-records", "10", "in.ndjson"],
         ["pack", "--short-level", "3", "in.ndjson"],
         ["unpack", "--no-such-option"], ["unpack", "--help"], ["unpack", "-h"], ["unpack", "--version"],
