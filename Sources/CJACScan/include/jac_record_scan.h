@@ -62,6 +62,74 @@ static inline __attribute__((always_inline)) uint64_t jac_prefix_xor_shifts(uint
     return x;
 }
 
+/// The state of `jac_record_scan_blocks` between blocks, in locals (a store through the
+/// caller's state could alias the input): the in-string mask's carry, the escape carry, the
+/// depth, and the newlines, the last as its block's offset and mask.
+typedef struct {
+    uint64_t in_string, escaped;
+    int64_t depth, newlines;
+    size_t last_block;
+    uint64_t last_mask;
+} jac_record_scan_run;
+
+/// Scans the `len` (at most 64) record bytes at input offset `i`, classified from `block`
+/// (`p + i`, or a copy padded with spaces). Returns the offset past the record's end, or 0.
+static inline __attribute__((always_inline)) size_t
+jac_record_scan_block(const uint8_t *p, size_t i, const uint8_t *block, size_t len, jac_record_scan_run *r,
+                      jac_record_scan_masks (*classify)(const uint8_t *), uint64_t (*prefix_xor)(uint64_t)) {
+    const uint64_t even = 0x5555555555555555ULL;
+    jac_record_scan_masks m = classify(block);
+    uint64_t escapes = 0, carry = 0;
+    if (m.backslash | r->escaped) {
+        uint64_t backslash = m.backslash & ~r->escaped;
+        uint64_t follows = backslash << 1 | r->escaped;
+        uint64_t odd_starts = backslash & ~even & ~follows;
+        uint64_t sum;
+        carry = __builtin_add_overflow(odd_starts, backslash, &sum);
+        escapes = (even ^ (sum << 1)) & follows;
+        if (len < 64) carry = (escapes >> len) & 1;
+    }
+    uint64_t inside = prefix_xor(m.quote & ~escapes) ^ r->in_string;
+    if (m.backslash & ~inside) {
+        jac_record_scan_state b = {r->depth, 0, -1, r->in_string != 0, (uint8_t)r->escaped};
+        size_t end = jac_record_scan_bytes(p, i, i + len, &b);
+        if (b.newlines != 0) {
+            r->newlines += b.newlines;
+            r->last_block = (size_t)b.last_newline;
+            r->last_mask = 1;
+        }
+        r->depth = b.depth;
+        r->in_string = b.in_string ? ~0ULL : 0;
+        r->escaped = b.escaped;
+        return b.depth == 0 ? end : 0;
+    }
+    uint64_t open = m.open & ~inside, close = m.close & ~inside;
+    uint64_t newline = m.newline;
+    size_t end = 0;
+    if (close != 0 && (int64_t)__builtin_popcountll(close) >= r->depth) {
+        for (uint64_t brackets = open | close; brackets != 0; brackets &= brackets - 1) {
+            uint64_t bit = brackets & (0 - brackets);
+            if (open & bit) {
+                r->depth++;
+            } else if (--r->depth == 0) {
+                newline &= (bit - 1) | bit;
+                end = i + (size_t)__builtin_ctzll(bit) + 1;
+                break;
+            }
+        }
+    } else {
+        r->depth += __builtin_popcountll(open) - __builtin_popcountll(close);
+    }
+    if (newline != 0) {
+        r->newlines += __builtin_popcountll(newline);
+        r->last_block = i;
+        r->last_mask = newline;
+    }
+    r->in_string = (uint64_t)((int64_t)inside >> 63);
+    r->escaped = carry;
+    return end;
+}
+
 /// `jac_record_scan_bytes` 64 bytes at a time, with the masks `classify` finds (simdjson's
 /// stage 1): the bytes escaped by backslash runs, the in-string mask by a prefix XOR of the
 /// other quotes, then only the brackets outside strings are walked. A backslash outside a
@@ -71,95 +139,23 @@ static inline __attribute__((always_inline)) uint64_t jac_prefix_xor_shifts(uint
 static inline __attribute__((always_inline)) size_t
 jac_record_scan_blocks(const uint8_t *p, size_t i, size_t n, jac_record_scan_state *s,
                        jac_record_scan_masks (*classify)(const uint8_t *), uint64_t (*prefix_xor)(uint64_t)) {
-    const uint64_t even = 0x5555555555555555ULL;
-    uint64_t in_string = s->in_string ? ~0ULL : 0;
-    uint64_t escaped = s->escaped;
-    int64_t depth = s->depth;
-    // In locals (a store through `s` could alias the input), the last newline as its block's
-    // offset and mask.
-    int64_t newlines = 0;
-    size_t last_block = 0;
-    uint64_t last_mask = 0;
-    while (i < n) {
-        size_t len = n - i;
-        const uint8_t *block = p + i;
+    jac_record_scan_run r = {s->in_string ? ~0ULL : 0, s->escaped, s->depth, 0, 0, 0};
+    size_t end = 0;
+    for (; i + 64 <= n && end == 0; i += 64) end = jac_record_scan_block(p, i, p + i, 64, &r, classify, prefix_xor);
+    if (end == 0 && i < n) {
         uint8_t padded[64];
-        if (len < 64) {
-            memset(padded, ' ', sizeof padded);
-            memcpy(padded, block, len);
-            block = padded;
-        } else {
-            len = 64;
-        }
-        jac_record_scan_masks m = classify(block);
-        uint64_t escapes = 0, carry = 0;
-        if (m.backslash | escaped) {
-            uint64_t backslash = m.backslash & ~escaped;
-            uint64_t follows = backslash << 1 | escaped;
-            uint64_t odd_starts = backslash & ~even & ~follows;
-            uint64_t sum;
-            carry = __builtin_add_overflow(odd_starts, backslash, &sum);
-            escapes = (even ^ (sum << 1)) & follows;
-            if (len < 64) carry = (escapes >> len) & 1;
-        }
-        uint64_t inside = prefix_xor(m.quote & ~escapes) ^ in_string;
-        if (m.backslash & ~inside) {
-            jac_record_scan_state b = {depth, 0, -1, in_string != 0, (uint8_t)escaped};
-            size_t end = jac_record_scan_bytes(p, i, i + len, &b);
-            if (b.newlines != 0) {
-                newlines += b.newlines;
-                last_block = (size_t)b.last_newline;
-                last_mask = 1;
-            }
-            depth = b.depth;
-            in_string = b.in_string ? ~0ULL : 0;
-            escaped = b.escaped;
-            if (depth == 0) {
-                i = end;
-                break;
-            }
-            i += len;
-            continue;
-        }
-        uint64_t open = m.open & ~inside, close = m.close & ~inside;
-        uint64_t newline = m.newline;
-        size_t end = 0;
-        if (close != 0 && (int64_t)__builtin_popcountll(close) >= depth) {
-            for (uint64_t brackets = open | close; brackets != 0; brackets &= brackets - 1) {
-                uint64_t bit = brackets & (0 - brackets);
-                if (open & bit) {
-                    depth++;
-                } else if (--depth == 0) {
-                    newline &= (bit - 1) | bit;
-                    end = i + (size_t)__builtin_ctzll(bit) + 1;
-                    break;
-                }
-            }
-        } else {
-            depth += __builtin_popcountll(open) - __builtin_popcountll(close);
-        }
-        if (newline != 0) {
-            newlines += __builtin_popcountll(newline);
-            last_block = i;
-            last_mask = newline;
-        }
-        if (depth == 0) {
-            i = end;
-            in_string = 0;
-            break;
-        }
-        in_string = (uint64_t)((int64_t)inside >> 63);
-        escaped = carry;
-        i += len;
+        memset(padded, ' ', sizeof padded);
+        memcpy(padded, p + i, n - i);
+        end = jac_record_scan_block(p, i, padded, n - i, &r, classify, prefix_xor);
     }
-    if (last_mask != 0) {
-        s->newlines += newlines;
-        s->last_newline = (int64_t)(last_block + 63 - (size_t)__builtin_clzll(last_mask));
+    if (r.last_mask != 0) {
+        s->newlines += r.newlines;
+        s->last_newline = (int64_t)(r.last_block + 63 - (size_t)__builtin_clzll(r.last_mask));
     }
-    s->depth = depth;
-    s->in_string = in_string != 0;
-    s->escaped = depth == 0 ? 0 : (uint8_t)escaped;
-    return i;
+    s->depth = r.depth;
+    s->in_string = end == 0 && r.in_string != 0;
+    s->escaped = end == 0 && r.escaped != 0;
+    return end != 0 ? end : n;
 }
 
 #if defined(__x86_64__)
