@@ -4,8 +4,9 @@
 // `RecordParser`, written back with `JSONWriter` and parsed again (same fields), minified
 // (idempotently), and encoded into a block and decoded again (same records). The whole input is
 // also given to the parser as one record, to the minifier as one value, to the UTF-8
-// validator (which must agree with the standard library's), and to the SSE2 copy of plain
-// string bytes (which must agree with the byte-at-a-time one). A `JACError` is the expected answer
+// validator (which must agree with the standard library's), to the SSE2 copy of plain
+// string bytes (which must agree with the byte-at-a-time one), and to the record scanner's
+// SSE2 and AVX2 scans (which must agree with its byte loop). A `JACError` is the expected answer
 // to invalid JSON; a crash, a trap, a hang, unbounded memory, or a round trip that changes a
 // value is a finding.
 import CJACScan
@@ -33,6 +34,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         if p.count <= 4096, UTF8Validator.isValidUTF8(p) { checkString(p) }
         checkPlainCopy(p)
+        checkRecordScan(p)
     }
 
     // `jac-split`: the cut must not depend on how the input arrives (in one read, or 61 bytes
@@ -191,4 +193,36 @@ private func checkPlainCopy(_ p: UnsafeRawBufferPointer) {
     let expected = b
     #endif
     if v != expected || vector[..<v] != bytes[..<v] { finding("jac_copy_plain stopped at \(v), the byte loop at \(b)") }
+}
+
+/// The record scanner's vector scans (`jac_record_scan_sse2`, `jac_record_scan_avx2` where the
+/// CPU has it) end where `jac_record_scan_bytes` ends, in the same state, on the input taken as
+/// record bytes from each start state, in one call and in two (cut where the first byte says).
+private func checkRecordScan(_ p: UnsafeRawBufferPointer) {
+    guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+    let n = p.count
+    let cut = Int(base[0]) * n / 256
+    for (depth, inString, escaped) in [(1, 0, 0), (3, 0, 0), (1, 1, 0), (2, 1, 1)] {
+        let start = jac_record_scan_state(depth: Int64(depth), newlines: 0, last_newline: -1,
+                                          in_string: UInt8(inString), escaped: UInt8(escaped))
+        var expected = start
+        let end = jac_record_scan_bytes(base, 0, n, &expected)
+        var scans: [(String, (UnsafePointer<UInt8>, Int, Int, UnsafeMutablePointer<jac_record_scan_state>) -> Int)] = []
+        #if arch(x86_64)
+        scans.append(("SSE2", jac_record_scan_sse2))
+        if jac_record_scan_has_avx2() != 0 { scans.append(("AVX2", jac_record_scan_avx2)) }
+        #endif
+        for (name, scan) in scans {
+            for parts in [[0, n], [0, cut, n]] {
+                var state = start
+                var at = parts[0]
+                for k in 1 ..< parts.count where state.depth != 0 { at = scan(base, at, parts[k], &state) }
+                if at != end || state.depth != expected.depth || state.newlines != expected.newlines
+                    || state.last_newline != expected.last_newline || state.in_string != expected.in_string
+                    || state.escaped != expected.escaped {
+                    finding("jac_record_scan_\(name) ends at \(at), the byte loop at \(end) (parts \(parts), start depth \(depth))")
+                }
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CJACScan
 import JACWire
 
 /// Cuts streaming input into records without parsing them: it follows only strings (with their
@@ -83,10 +84,7 @@ public struct RecordScanner: Sendable {
                 continue
             }
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
-                if b == 0x0A {
-                    line += 1
-                    lineStart = i + 1
-                }
+                if b == 0x0A { newline(at: i) }
                 i += 1
                 continue
             }
@@ -138,83 +136,22 @@ public struct RecordScanner: Sendable {
         return n
     }
 
-    /// Scans record bytes from `i`; returns true with `i` just past the closing `}` if the
-    /// record ends in the buffer, false with `i == n` (state saved) otherwise.
+    /// Scans record bytes from `i` (`jac_record_scan`, 64 bytes at a time); returns true with
+    /// `i` just past the closing `}` if the record ends in the buffer, false with `i == n`
+    /// (state saved) otherwise.
     @inline(__always)
     private mutating func scanRecord(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int) -> Bool {
-        var j = i
-        var d = depth
-        defer { i = j }
-        if inString {
-            if escaped {
-                if p[j] == 0x0A { newline(at: j) }
-                escaped = false
-                j += 1
-            }
-            guard skipString(p, n, &j) else { return false }
+        var s = jac_record_scan_state(depth: Int64(depth), newlines: 0, last_newline: -1,
+                                      in_string: inString ? 1 : 0, escaped: escaped ? 1 : 0)
+        i = jac_record_scan(p, i, n, &s)
+        if s.newlines > 0 {
+            line += Int(s.newlines)
+            lineStart = Int(s.last_newline) + 1
         }
-        while j < n {
-            let b = p[j]
-            j += 1
-            switch b {
-            case 0x22:
-                guard skipString(p, n, &j) else {
-                    depth = d
-                    return false
-                }
-            case 0x7B, 0x5B:
-                d += 1
-            case 0x7D, 0x5D:
-                d -= 1
-                if d == 0 {
-                    depth = 0
-                    return true
-                }
-            case 0x0A:
-                newline(at: j - 1)
-            default:
-                break
-            }
-        }
-        depth = d
-        return false
-    }
-
-    /// Moves `j` past the rest of a string (just past its closing quote) and returns true, or
-    /// to `n` with `inString`/`escaped` saved and returns false.
-    @inline(__always)
-    private mutating func skipString(_ p: UnsafePointer<UInt8>, _ n: Int, _ j: inout Int) -> Bool {
-        while j < n {
-            if j + 8 <= n {
-                let w = WordMasks.load(p, j)
-                let mask = WordMasks.hasByte(w, 0x22) | WordMasks.hasByte(w, 0x5C) | WordMasks.hasByte(w, 0x0A)
-                if mask == 0 {
-                    j += 8
-                    continue
-                }
-                j += WordMasks.firstMatch(mask)
-            }
-            let b = p[j]
-            j += 1
-            if b == 0x22 {
-                inString = false
-                return true
-            }
-            if b == 0x5C {
-                if j == n {
-                    inString = true
-                    escaped = true
-                    return false
-                }
-                if p[j] == 0x0A { newline(at: j) }
-                j += 1
-            } else if b == 0x0A {
-                newline(at: j - 1)
-            }
-        }
-        inString = true
-        escaped = false
-        return false
+        depth = Int(s.depth)
+        inString = s.in_string != 0
+        escaped = s.escaped != 0
+        return depth == 0
     }
 
     @inline(__always)
