@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules follow the data's path; a lower module never imports a higher one:
-// (CJACChecksum, our hardware CRC-32C; CJACRename; CJACScan, the JSON reader's SSE2 string copy)
+// (CJACChecksum, our hardware CRC-32C; CJACRename; CJACScan, SSE2 runs of plain string text)
 // -> JACSystem (files, signals, threads, /proc: no format knowledge) -> JACWire -> JACJSON -> JACCodec
 // -> JACCompression -> JACArchive (archive reading and writing) -> JACPipeline (the stages) -> JACCommands
 // (what unpack, cat, ls, verify and pack do) -> JACCommandLine (argument parsing) -> executables.
@@ -45,7 +45,7 @@ let package = Package(
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
 
         .target(name: "CJACChecksum"),
-        // The JSON reader's 16-bytes-at-a-time copy of plain string text.
+        // Plain string text 16 bytes at a time: the JSON reader's copy, the decoder checks' skip.
         .target(name: "CJACScan"),
         // renameat2(RENAME_NOREPLACE) for OutputFile, which Glibc's Swift module does not export.
         .target(name: "CJACRename"),
