@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules follow the data's path; a lower module never imports a higher one:
-// (CJACChecksum, our hardware CRC-32C; CJACRename; CJACScan, the JSON reader's SSE2 string copy
+// (CJACChecksum, our hardware CRC-32C; CJACRename; CJACScan, SSE2 runs of plain string text
 // and the record scanner's SSE2/AVX2 scan)
 // -> JACSystem (files, signals, threads, /proc: no format knowledge) -> JACWire -> JACJSON -> JACCodec
 // -> JACCompression -> JACArchive (archive reading and writing) -> JACPipeline (the stages) -> JACCommands
@@ -46,8 +46,8 @@ let package = Package(
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
 
         .target(name: "CJACChecksum"),
-        // The JSON reader's 16-bytes-at-a-time copy of plain string text, and the record
-        // scanner's 64-bytes-at-a-time scan of record bytes.
+        // Plain string text 16 bytes at a time (the JSON reader's copy, the decoder checks' skip),
+        // and the record scanner's 64-bytes-at-a-time scan of record bytes.
         .target(name: "CJACScan"),
         // renameat2(RENAME_NOREPLACE) for OutputFile, which Glibc's Swift module does not export.
         .target(name: "CJACRename"),

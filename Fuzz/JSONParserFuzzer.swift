@@ -4,9 +4,10 @@
 // `RecordParser`, written back with `JSONWriter` and parsed again (same fields), minified
 // (idempotently), and encoded into a block and decoded again (same records). The whole input is
 // also given to the parser as one record, to the minifier as one value, to the UTF-8
-// validator (which must agree with the standard library's), to the SSE2 copy of plain
-// string bytes (which must agree with the byte-at-a-time one), and to the record scanner's
-// SSE2 and AVX2 scans (which must agree with its byte loop). A `JACError` is the expected answer
+// validator (which must agree with the standard library's), to the decoder's checks of strings
+// and nested text (whose SSE2 paths must agree with the portable ones), to the SSE2 copy and
+// skips of plain string bytes (which must agree with the byte-at-a-time ones), and to the record
+// scanner's SSE2 and AVX2 scans (which must agree with its byte loop). A `JACError` is the expected answer
 // to invalid JSON; a crash, a trap, a hang, unbounded memory, or a round trip that changes a
 // value is a finding.
 import CJACScan
@@ -33,6 +34,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             checkMinified(minified, of: p)
         }
         if p.count <= 4096, UTF8Validator.isValidUTF8(p) { checkString(p) }
+        if UTF8Validator.checkString(p) != UTF8Validator.checkStringPortable(p) {
+            finding("checkString's vector and portable paths disagree")
+        }
+        if CanonicalJSON.isCanonical(p) != CanonicalJSON.isCanonicalPortable(p) {
+            finding("isCanonical's vector and portable paths disagree")
+        }
         checkPlainCopy(p)
         checkRecordScan(p)
     }
@@ -180,7 +187,7 @@ private func number(_ f: JSONField, _ scratch: [UInt8]) -> JSONEquivalence.Exact
 }
 
 /// `jac_copy_plain` (SSE2 here) stops at the first byte `jac_copy_plain_bytes` stops at, or at
-/// the end of the last whole 16 bytes before it, and copies what it passes.
+/// the end of the last whole 16 bytes before it, and copies what it passes; the skips agree.
 private func checkPlainCopy(_ p: UnsafeRawBufferPointer) {
     guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
     var vector = [UInt8](repeating: 0, count: p.count), bytes = vector
@@ -193,6 +200,13 @@ private func checkPlainCopy(_ p: UnsafeRawBufferPointer) {
     let expected = b
     #endif
     if v != expected || vector[..<v] != bytes[..<v] { finding("jac_copy_plain stopped at \(v), the byte loop at \(b)") }
+    // The skips that only look: `jac_skip_plain` stops where the copy stops, and
+    // `jac_skip_plain_in` where the byte loop stops, from any place.
+    if jac_skip_plain(base, p.count) != v { finding("jac_skip_plain stopped at another byte than jac_copy_plain") }
+    for i in Set([0, 1, p.count / 2, max(0, p.count - 15), p.count]) where i <= p.count {
+        let expected = jac_skip_plain_bytes(base + i, p.count - i)
+        if jac_skip_plain_in(base, i, p.count) != expected { finding("jac_skip_plain_in from \(i) stopped elsewhere than the byte loop") }
+    }
 }
 
 /// The record scanner's vector scans (`jac_record_scan_sse2`, `jac_record_scan_avx2` where the

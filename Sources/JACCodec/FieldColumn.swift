@@ -146,9 +146,17 @@ public struct FieldColumn {
         }
         var r = ByteReader(p)
         let presence = try r.readBytes(entry.presenceBytes)
-        // Counted a byte at a time; bits past the last record do not count.
+        // Counted a word at a time, then a byte; bits past the last record do not count.
         var ones = 0
-        for i in 0 ..< recordCount >> 3 { ones += presence[i].nonzeroBitCount }
+        var i = 0
+        while i + 8 <= recordCount >> 3 {
+            ones += presence.loadUnaligned(fromByteOffset: i, as: UInt64.self).nonzeroBitCount
+            i += 8
+        }
+        while i < recordCount >> 3 {
+            ones += presence[i].nonzeroBitCount
+            i += 1
+        }
         if recordCount & 7 != 0 { ones += (presence[recordCount >> 3] & (1 << UInt8(recordCount & 7) &- 1)).nonzeroBitCount }
         guard ones == present else {
             throw JACError(.corruptBlock, "presence bitmap has \(ones) values, directory says \(present)")
@@ -171,50 +179,52 @@ public struct FieldColumn {
         _ = try r.readBytes(BitPacking.byteCount(bits: counts[Int(TypeTag.bool.rawValue)]))
         // The tables fill local arrays, which the compiler knows are not shared (a property's
         // appends checked that for every value).
-        let intCount = counts[Int(TypeTag.int.rawValue)]
-        var ints: [Int64] = []
-        ints.reserveCapacity(intCount)
-        var previous: Int64 = 0
-        for i in 0 ..< intCount {
-            let v = try r.readZigzag()
-            if entry.usesDelta && i > 0 {
-                let (sum, overflow) = previous.addingReportingOverflow(v)
-                guard !overflow else { throw JACError(.corruptBlock, "delta-coded integer overflows") }
-                previous = sum
-            } else {
-                previous = v
+        // Integers are written straight into the table's storage (no append per value).
+        let delta = entry.usesDelta
+        self.ints = try [Int64](unsafeUninitializedCapacity: counts[Int(TypeTag.int.rawValue)]) {
+            (ints, filled) throws(JACError) in
+            var previous: Int64 = 0
+            while filled < ints.count {
+                let v = try r.readZigzag()
+                if delta && filled > 0 {
+                    let (sum, overflow) = previous.addingReportingOverflow(v)
+                    guard !overflow else { throw JACError(.corruptBlock, "delta-coded integer overflows") }
+                    previous = sum
+                } else {
+                    previous = v
+                }
+                ints.initializeElement(at: filled, to: previous)
+                filled += 1
             }
-            ints.append(previous)
         }
-        self.ints = ints
         let decimalCount = counts[Int(TypeTag.decimal.rawValue)]
         var decimals: [(negative: Bool, digits: Range<Int>, exponent: Int32)] = []
         decimals.reserveCapacity(decimalCount)
         for _ in 0 ..< decimalCount {
             let sign = try r.readByte()
             guard sign <= 1 else { throw JACError(.corruptBlock, "decimal sign byte \(sign)") }
-            let n = try r.readLength(limit: Limits.maxDecimalDigits, "decimal digit count")
-            let start = r.position
-            let digits = try r.readBytes(n)
-            guard n > 0, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            let digits = try FieldColumn.lengthPrefixed(&r, limit: Limits.maxDecimalDigits, "decimal digit count")
+            // A sign byte was read: the payload has an address.
+            guard !digits.isEmpty,
+                  WordMasks.digitsEnd(p.baseAddress!.assumingMemoryBound(to: UInt8.self), digits.lowerBound, digits.upperBound)
+                  == digits.upperBound else {
                 throw JACError(.corruptBlock, "decimal digits are not ASCII digits")
             }
             let e = try r.readZigzag()
             guard let exponent = Int32(exactly: e) else { throw JACError(.corruptBlock, "decimal exponent \(e) out of range") }
-            decimals.append((sign == 1, start ..< start + n, exponent))
+            decimals.append((sign == 1, digits, exponent))
         }
         self.decimals = decimals
         let stringCount = counts[Int(TypeTag.string.rawValue)]
         stringStart = r.position
-        for _ in 0 ..< stringCount {
-            if entry.usesDictionary {
+        if entry.usesDictionary {
+            let entries = UInt64(dictionary.count)
+            for _ in 0 ..< stringCount {
                 let i = try r.readVarint()
-                guard i < UInt64(dictionary.count) else {
-                    throw JACError(.dictionaryError, "dictionary index \(i) of \(dictionary.count) entries")
-                }
-            } else {
-                _ = try FieldColumn.readString(&r, what: "string", plain: &plain)
+                guard i < entries else { throw JACError(.dictionaryError, "dictionary index \(i) of \(entries) entries") }
             }
+        } else {
+            for _ in 0 ..< stringCount { _ = try FieldColumn.readString(&r, what: "string", plain: &plain) }
         }
         self.dictionary = dictionary
         plainStrings = plain
@@ -227,9 +237,8 @@ public struct FieldColumn {
         do throws(JACError) {
             for list in 0 ..< 2 {
                 for _ in 0 ..< counts[5 + list] {
-                    let n = try r.readLength(limit: Limits.maxStringBytes, "\(list == 0 ? "object" : "array") length")
-                    let range = r.position ..< r.position + n
-                    _ = try r.readBytes(n)
+                    let range = try FieldColumn.lengthPrefixed(&r, limit: Limits.maxStringBytes,
+                                                               "\(list == 0 ? "object" : "array") length")
                     if list == 0 { objects.append(range) } else { arrays.append(range) }
                 }
             }
@@ -243,12 +252,32 @@ public struct FieldColumn {
 
     /// A string or dictionary entry: its length, then its bytes checked for UTF-8; `plain`
     /// becomes false if they need an escape.
+    @inline(__always)
     private static func readString(_ r: inout ByteReader, what: String, plain: inout Bool) throws(JACError) -> Range<Int> {
-        let n = try r.readLength(limit: Limits.maxStringBytes, "\(what) length")
-        let start = r.position
-        let (valid, needsNone) = UTF8Validator.checkString(try r.readBytes(n))
+        let range = try lengthPrefixed(&r, limit: Limits.maxStringBytes, "\(what) length")
+        let (valid, needsNone) = UTF8Validator.checkString(UnsafeRawBufferPointer(rebasing: r.bytes[range]))
         guard valid else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
         if !needsNone { plain = false }
+        return range
+    }
+
+    /// A value stored as a varint length (at most `limit`) and that many bytes: their range. A
+    /// one-byte length that fits (nearly all) is taken here without `ByteReader`'s calls; any
+    /// other, and every error with its message, goes through them.
+    @inline(__always)
+    private static func lengthPrefixed(_ r: inout ByteReader, limit: Int, _ what: @autoclosure () -> String) throws(JACError)
+        -> Range<Int> {
+        let at = r.position
+        if at < r.bytes.count {
+            let n = Int(r.bytes[at])
+            if n < 0x80 && n <= limit && n < r.bytes.count - at {
+                r.position = at + 1 + n
+                return at + 1 ..< at + 1 + n
+            }
+        }
+        let n = try r.readLength(limit: limit, what())
+        let start = r.position
+        _ = try r.readBytes(n)
         return start ..< start + n
     }
 

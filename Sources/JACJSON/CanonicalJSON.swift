@@ -1,3 +1,5 @@
+import CJACScan
+
 /// Checks that a JSON text is already in the canonical form `RecordParser.minify` writes, without
 /// writing anything: the decoder checks every stored nested value, and almost all of them are
 /// canonical, so the full minify runs only for the rest.
@@ -13,9 +15,22 @@ public enum CanonicalJSON {
     /// `minify`, which rejects or rewrites it. UTF-8 is checked on the way (true implies valid),
     /// so a caller need not check it first.
     public static func isCanonical(_ text: UnsafeRawBufferPointer) -> Bool {
+        scan(text, vector: JAC_SCAN_SSE2 != 0)
+    }
+
+    /// `isCanonical` with strings scanned a word at a time only: what CPUs without SSE2 run, and
+    /// what tests and the JSON fuzzer compare the vector path with.
+    public static func isCanonicalPortable(_ text: UnsafeRawBufferPointer) -> Bool {
+        scan(text, vector: false)
+    }
+
+    @inline(__always)
+    private static func scan(_ text: UnsafeRawBufferPointer, vector: Bool) -> Bool {
         guard let base = text.baseAddress else { return false }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = text.count
+        // The vector skip reads sixteen bytes at a time, the last sixteen of the text included.
+        let vector = vector && n >= 16
         var i = 0
         // Bit d is set when the container open at depth d is an object.
         var objects: UInt64 = 0
@@ -33,7 +48,7 @@ public enum CanonicalJSON {
                     if depth == maxDepth { return false }
                     if b == 0x7B {
                         objects |= 1 << UInt64(depth)
-                        guard member(p, n, &i) else { return false }
+                        guard member(p, n, &i, vector) else { return false }
                     } else {
                         objects &= ~(1 << UInt64(depth))
                     }
@@ -41,7 +56,7 @@ public enum CanonicalJSON {
                     continue
                 }
             case 0x22:
-                guard string(p, n, &i) else { return false }
+                guard string(p, n, &i, vector) else { return false }
             case 0x2D, 0x30 ... 0x39:
                 guard number(p, n, &i) else { return false }
             case 0x74:
@@ -61,7 +76,7 @@ public enum CanonicalJSON {
                 let c = p[i]
                 i += 1
                 if c == 0x2C {
-                    if isObject { guard member(p, n, &i) else { return false } }
+                    if isObject { guard member(p, n, &i, vector) else { return false } }
                     break
                 }
                 guard c == (isObject ? 0x7D : 0x5D) else { return false }
@@ -72,17 +87,33 @@ public enum CanonicalJSON {
 
     /// `"key":` at `i`, leaving `i` at the value.
     @inline(__always)
-    private static func member(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int) -> Bool {
-        guard i < n, p[i] == 0x22, string(p, n, &i), i < n, p[i] == 0x3A else { return false }
+    private static func member(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ vector: Bool) -> Bool {
+        guard i < n, p[i] == 0x22, string(p, n, &i, vector), i < n, p[i] == 0x3A else { return false }
         i += 1
         return true
     }
 
-    /// The string whose `"` is at `i`, plain ASCII runs skipped a word at a time.
-    private static func string(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int) -> Bool {
-        i += 1
+    /// The string whose `"` is at `i`. With `vector`, one whose plain run (`jac_skip_plain_in`)
+    /// ends at its closing quote (most strings) is taken here; the rest goes on in `stringRest`.
+    @inline(__always)
+    private static func string(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ vector: Bool) -> Bool {
+        i &+= 1
+        if vector {
+            i &+= jac_skip_plain_in(p, i, n)
+            if i < n && p[i] == 0x22 {
+                i &+= 1
+                return true
+            }
+        }
+        return stringRest(p, n, &i, vector)
+    }
+
+    /// The rest of a string from `i`, after its opening quote and, with `vector`, a plain run:
+    /// each byte that ends a run is taken here, and plain runs are skipped sixteen bytes at a
+    /// time (`jac_skip_plain_in`, with `vector`), else a word at a time.
+    private static func stringRest(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ vector: Bool) -> Bool {
         while true {
-            while i + 8 <= n {
+            while !vector && i + 8 <= n {
                 let mask = WordMasks.endsPlainRun(WordMasks.load(p, i))
                 if mask != 0 {
                     i += WordMasks.firstMatch(mask)
@@ -133,6 +164,7 @@ public enum CanonicalJSON {
                     i += len
                 } while i < n && p[i] >= 0x80
             }
+            if vector { i += jac_skip_plain_in(p, i, n) }
         }
     }
 

@@ -1,5 +1,7 @@
+import CJACScan
+
 /// UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), with ASCII
-/// runs skipped eight bytes at a time.
+/// runs skipped sixteen bytes at a time with SSE2 (`jac_skip_plain_in`), else eight.
 public enum UTF8Validator {
     /// Whether `bytes` is entirely valid UTF-8 (`checkString`'s first answer).
     public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -10,11 +12,31 @@ public enum UTF8Validator {
     /// holds no byte that needs an escape in a JSON string (a control character, `"` or `\`):
     /// the decoder checks stored strings with it, and writes plain ones without escaping.
     public static func checkString(_ bytes: UnsafeRawBufferPointer) -> (valid: Bool, plain: Bool) {
+        check(bytes, vector: JAC_SCAN_SSE2 != 0)
+    }
+
+    /// `checkString` a word at a time only: what CPUs without SSE2 run, and what tests and the
+    /// JSON fuzzer compare the vector path with.
+    public static func checkStringPortable(_ bytes: UnsafeRawBufferPointer) -> (valid: Bool, plain: Bool) {
+        check(bytes, vector: false)
+    }
+
+    @inline(__always)
+    private static func check(_ bytes: UnsafeRawBufferPointer, vector: Bool) -> (valid: Bool, plain: Bool) {
         guard let base = bytes.baseAddress else { return (true, true) }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
         var i = 0
         var escapes: UInt64 = 0
+        if vector && n >= 16 {
+            // Plain runs sixteen bytes at a time to the end; each byte that ends one is taken by
+            // `step`.
+            while true {
+                i += jac_skip_plain_in(p, i, n)
+                if i == n { return (true, escapes == 0) }
+                guard step(p, &i, n, &escapes) else { return (false, false) }
+            }
+        }
         while i < n {
             if i + 8 <= n {
                 let w = WordMasks.load(p, i)
@@ -33,17 +55,28 @@ public enum UTF8Validator {
                     break
                 }
             }
-            let b = p[i]
-            if b < 0x80 {
-                if b < 0x20 || b == 0x22 || b == 0x5C { escapes = 1 }
-                i += 1
-            } else {
-                let len = sequenceLength(p, i, n)
-                if len == 0 { return (false, false) }
-                i += len
-            }
+            guard step(p, &i, n, &escapes) else { return (false, false) }
         }
         return (true, escapes == 0)
+    }
+
+    /// Takes the byte at `p[i]`: an ASCII one (noting in `escapes` if it needs one), or a run of
+    /// multi-byte sequences up to the next ASCII byte; false if a sequence is invalid.
+    @inline(__always)
+    private static func step(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ escapes: inout UInt64) -> Bool {
+        let b = p[i]
+        if b < 0x80 {
+            if b < 0x20 || b == 0x22 || b == 0x5C { escapes = 1 }
+            i += 1
+            return true
+        }
+        // Text in other scripts is runs of them.
+        repeat {
+            let len = sequenceLength(p, i, n)
+            if len == 0 { return false }
+            i += len
+        } while i < n && p[i] >= 0x80
+        return true
     }
 
     /// The length of the valid multi-byte sequence starting at `p[i]` (a byte ≥ 0x80), or 0 if

@@ -2,7 +2,7 @@
 /// time. Each mask is non-zero exactly when some byte of the word matches, and its lowest set
 /// bit is in the first matching byte (borrows only create false matches above a true one), so
 /// `firstMatch` says how many bytes to skip.
-enum WordMasks {
+public enum WordMasks {
     static let ones: UInt64 = 0x0101_0101_0101_0101
     static let highs: UInt64 = 0x8080_8080_8080_8080
 
@@ -41,5 +41,27 @@ enum WordMasks {
     @inline(__always)
     static func endsPlainRun(_ w: UInt64) -> UInt64 {
         needsEscape(w) | (w & highs)
+    }
+
+    /// Some byte is not an ASCII digit. Exact per byte (no borrow or carry crosses a byte), so any
+    /// set bit marks a non-digit.
+    @inline(__always)
+    static func nonDigits(_ w: UInt64) -> UInt64 {
+        let x = w ^ (ones &* 0x30)
+        // A digit is 0x30-0x39: x's high nibble is 0 and its low nibble plus 6 does not reach 0x10.
+        return (x | ((x & (ones &* 0x0F)) &+ ones &* 0x06)) & (ones &* 0xF0)
+    }
+
+    /// Where the run of ASCII digits at `p[i]` ends (`i` if there is none; `n` bounds it), a word
+    /// at a time: the decoder checks a stored decimal's digits with it.
+    public static func digitsEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        var k = i
+        while k &+ 8 <= n {
+            let mask = nonDigits(load(p, k))
+            if mask != 0 { return k &+ firstMatch(mask) }
+            k &+= 8
+        }
+        while k < n && p[k] &- 0x30 < 10 { k &+= 1 }
+        return k
     }
 }

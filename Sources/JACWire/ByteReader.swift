@@ -21,26 +21,38 @@ public struct ByteReader {
     }
 
     /// A varint; one of a single byte (most lengths, small integers, dictionary indices) is read
-    /// without entering the loop.
-    @inlinable
+    /// inline at every caller, longer ones by `readLongVarint`.
+    @inlinable @inline(__always)
     public mutating func readVarint() throws(JACError) -> UInt64 {
         if position < bytes.count, bytes[position] < 0x80 {
             position += 1
             return UInt64(bytes[position - 1])
         }
+        return try readLongVarint()
+    }
+
+    /// `readVarint`'s loop, out of line so that the one-byte case inlines. At most
+    /// `Limits.maxVarintBytes` bytes are read (their shifts stay below 64); what ends the loop
+    /// without a last byte is the end of the data, or a varint longer than that.
+    @usableFromInline
+    mutating func readLongVarint() throws(JACError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        var count = 0
-        while true {
-            guard position < bytes.count else { throw JACError(.unexpectedEOF, "data ends inside a varint") }
-            let b = bytes[position]
-            position += 1
-            count += 1
-            if count > Limits.maxVarintBytes { throw JACError(.limitExceeded, "varint longer than 10 bytes") }
-            if shift < 64 { result |= UInt64(b & 0x7f) << shift }
-            if b & 0x80 == 0 { return result }
+        var at = position
+        let stop = min(bytes.count, position + Limits.maxVarintBytes)
+        while at < stop {
+            let b = bytes[at]
+            at += 1
+            result |= UInt64(b & 0x7f) << shift
+            if b & 0x80 == 0 {
+                position = at
+                return result
+            }
             shift += 7
         }
+        position = at
+        guard at < bytes.count else { throw JACError(.unexpectedEOF, "data ends inside a varint") }
+        throw JACError(.limitExceeded, "varint longer than 10 bytes")
     }
 
     /// A varint that must be a length or count no larger than `limit`.

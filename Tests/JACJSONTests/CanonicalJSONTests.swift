@@ -2,7 +2,8 @@ import JACJSON
 import Testing
 
 /// `CanonicalJSON.isCanonical` must say true exactly when `minify` accepts a text and gives it
-/// back unchanged (the decoder then skips `minify`), for nesting up to its depth.
+/// back unchanged (the decoder then skips `minify`), for nesting up to its depth; its vector path
+/// (strings sixteen bytes a step with SSE2) answers as `isCanonicalPortable` does on every input.
 @Suite struct CanonicalJSONTests {
     /// What `minify` says: the text is valid and its own canonical form.
     private func minifyKeeps(_ bytes: [UInt8]) -> Bool {
@@ -10,8 +11,51 @@ import Testing
         return Array(text.utf8) == bytes
     }
 
+    /// What `isCanonical` says, checked against `isCanonicalPortable`.
     private func scanned(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { CanonicalJSON.isCanonical($0) }
+        let vector = bytes.withUnsafeBytes { CanonicalJSON.isCanonical($0) }
+        #expect(bytes.withUnsafeBytes { CanonicalJSON.isCanonicalPortable($0) } == vector, "\(bytes)")
+        return vector
+    }
+
+    /// Strings and numbers of every length to 80, in an array and as an object's key and value,
+    /// with each interesting byte or sequence at every place: so each straddles every 8- and
+    /// 16-byte edge, and the end of the text comes at every distance from it.
+    @Test func everyInterestingPieceAtEveryPlace() {
+        let pieces: [[UInt8]] = [[0x22], [0x5C], [0x5C, 0x6E], [0x5C, 0x2F], [0x5C, 0x75, 0x30, 0x30, 0x31, 0x66],
+                                 [0x5C, 0x75, 0x30, 0x30, 0x34, 0x31], [0x00], [0x1F], [0x7F], [0x80], [0xC3, 0xA9], [0xC3],
+                                 [0xE2, 0x82, 0xAC], [0xED, 0xA0, 0x80], [0xF0, 0x9D, 0x84, 0x9E], [0xF0, 0x9D, 0x84], [0xFF]]
+        // In a number: what may follow a digit, and what may not.
+        let numberPieces: [[UInt8]] = [[0x2E], [0x2E, 0x35], [0x65], [0x45, 0x2B], [0x65, 0x2D, 0x31], [0x2D], [0x20], [0x61], [0x30]]
+        var agreed = 0
+        for n in 1 ... 80 {
+            let text = (0 ..< n).map { k -> UInt8 in
+                let b = UInt8(0x20 + (k * 11) % 0x5F)
+                return b == 0x22 || b == 0x5C ? 0x41 : b
+            }
+            let digits = (0 ..< n).map { UInt8(0x31 + ($0 * 7) % 9) }
+            for at in -1 ..< n {
+                for piece in at < 0 ? [[]] : pieces {
+                    var s = text
+                    if at >= 0 { s.replaceSubrange(at ..< min(n, at + piece.count), with: piece) }
+                    let quoted = [0x22] + s + [0x22]
+                    for bytes in [[0x5B] + quoted + [0x5D], [0x7B] + quoted + [0x3A] + quoted + [0x7D], quoted] {
+                        #expect(scanned(bytes) == minifyKeeps(bytes), "\(bytes)")
+                        if minifyKeeps(bytes) { agreed += 1 }
+                    }
+                }
+                for piece in at < 0 ? [[]] : numberPieces {
+                    var d = digits
+                    if at >= 0 { d.replaceSubrange(at ..< min(n, at + piece.count), with: piece) }
+                    for bytes in [d, [0x5B] + d + [0x2C, 0x30, 0x5D], [0x2D] + d] {
+                        #expect(scanned(bytes) == minifyKeeps(bytes), "\(bytes)")
+                        if minifyKeeps(bytes) { agreed += 1 }
+                    }
+                }
+            }
+        }
+        // Both answers were common.
+        #expect(agreed > 20_000 && agreed < 120_000)
     }
 
     @Test(arguments: [

@@ -3,7 +3,10 @@ import Testing
 
 /// The SSE2 copy of plain string bytes (`jac_copy_plain`, what JSONReader calls) against the
 /// byte loop other CPUs use (`jac_copy_plain_bytes`): it stops where the loop stops, or at the
-/// end of the last whole 16 bytes before that, and copies exactly what it passes.
+/// end of the last whole 16 bytes before that, and copies exactly what it passes. The skips that
+/// only look (`jac_skip_plain`, and `jac_skip_plain_in`, what the decoder's checks call) stop
+/// where the copies stop, and `jac_skip_plain_in` exactly where the byte loop stops, from every
+/// place.
 struct PlainCopyTests {
     /// Where `jac_copy_plain` must stop on `input`, given where the byte loop stops.
     static func expected(loop: Int, count: Int) -> Int {
@@ -23,6 +26,14 @@ struct PlainCopyTests {
         #expect(b == first, "\(input)")
         #expect(v == expected(loop: b, count: input.count), "\(input)")
         #expect(Array(vector[..<v]) == Array(input[..<v]) && Array(bytes[..<b]) == Array(input[..<b]))
+        input.withUnsafeBufferPointer { p in
+            #expect(jac_skip_plain_bytes(p.baseAddress, input.count) == b)
+            #expect(jac_skip_plain(p.baseAddress, input.count) == v)
+            for i in 0 ... input.count {
+                let from = input[i...].firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 || $0 >= 0x80 } ?? input.count
+                #expect(jac_skip_plain_in(p.baseAddress, i, input.count) == from - i, "\(input) from \(i)")
+            }
+        }
     }
 
     /// Every length to 80, with each kind of stop byte at every place, or none.
