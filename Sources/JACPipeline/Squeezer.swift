@@ -28,7 +28,8 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// runs ahead by the blocks the threads can use, not by `maxInFlightBytes` of small blocks;
 /// a block's chunks go to `spares` once it is joined, to be filled again while still warm, and
 /// `spares` may keep what the budget no longer uses of `maxInFlightBytes` (up to two of the
-/// largest blocks), so chunks in flight and kept stay within `maxInFlightBytes`.
+/// largest blocks), so chunks in flight and kept stay within `maxInFlightBytes`, and nothing
+/// once the reader is done (an input of one file's size holds its text once, not more).
 /// At most `maxInFlight` blocks are held, which lets tiny blocks flow in batches. With one thread the reader runs the jobs itself (an inline
 /// `WorkPool`), while this thread writes.
 /// Each block's bytes depend only on its records and the options, never on the thread that
@@ -175,6 +176,8 @@ public final class Squeezer: @unchecked Sendable {
         /// block's place in the window and for its bytes in the budget, then goes to the pool.
         func read(_ input: () throws(JACError) -> RawChunk?) {
             defer {
+                // Nothing more is read: chunks coming back would only hold memory.
+                spares?.setMaxBytes(0)
                 lock.lock()
                 readerStopped = true
                 lock.broadcast()
