@@ -81,10 +81,11 @@ public final class ArchiveReader {
             try blockSize()
         }
         let bytes = try JACError.locating("block \(number) at offset \(offset)") { () throws(JACError) in
-            guard try source.fill(size) else {
+            // One copy of the block, straight from the reads when it is longer than the buffer.
+            guard let bytes = try source.peekBytes(size) else {
                 throw JACError(.unexpectedEOF, "input ends inside the block (needs \(size) bytes, \(source.available) remain)")
             }
-            return try source.withBuffered { (p) throws(JACError) in Array(p.prefix(size)) }
+            return bytes
         }
         return ArchiveBlock(number: number, offset: offset, bytes: bytes)
     }

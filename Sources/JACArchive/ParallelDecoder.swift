@@ -78,8 +78,10 @@ public struct DecodeInput: @unchecked Sendable {
 /// that many are in flight; by default `ByteBudget`'s model, one per thread and one read, and
 /// one with one thread, which reads only between blocks), each its bytes (at most 256 MiB
 /// uncompressed) and decoded fields; rendered text not yet written stays under `outputBytes`
-/// plus one piece per thread. With one thread the pool is inline: every job runs on the
-/// calling thread, a block is one chunk (no positions to find), and the steps are the same.
+/// (by default two pieces per thread, one with one thread) plus one piece per thread. With one
+/// thread the pool is inline: every job runs on the calling thread, a block is one chunk (no
+/// positions to find), and the steps are the same; a piece rendered ahead there would only be
+/// one more buffer to fault in, since the thread that writes it renders the next.
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
@@ -107,7 +109,7 @@ public final class ParallelDecoder: @unchecked Sendable {
         self.chunkRecords = max(1, chunkRecords)
         self.maxBlocks = maxBlocks ?? (self.threads == 1 ? 1 : self.threads + ByteBudget.itemsBeyondThreads)
         self.pieceBytes = max(1, pieceBytes)
-        self.outputBytes = outputBytes ?? 2 * self.threads * self.pieceBytes
+        self.outputBytes = outputBytes ?? (self.threads == 1 ? 1 : 2 * self.threads) * self.pieceBytes
     }
 
     /// Pulls blocks from `next` (on this thread) until it returns nil and calls `write` (on this

@@ -26,6 +26,11 @@ public struct RawChunk: Sendable, Equatable {
 
     public var recordCount: Int { recordEnds.count }
 
+    /// The memory it holds, used or not: what keeping it for reuse costs.
+    public var heldBytes: Int {
+        text.capacity + 8 * (recordEnds.capacity + lines.capacity + columns.capacity)
+    }
+
     public func range(of record: Int) -> Range<Int> {
         (record == 0 ? 0 : recordEnds[record - 1]) ..< recordEnds[record]
     }

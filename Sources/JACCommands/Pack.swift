@@ -59,7 +59,10 @@ public enum Pack {
 
     private static func pack(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int,
                              progress: ((Int, Int) -> Void)?) throws(JACError) -> PackSummary {
-        let splitter = Splitter(source: source, options: options.split)
+        // Chunks come back from the squeezer once their block is joined, for the splitter to
+        // fill again; the squeezer sets how many bytes of them are kept.
+        let spares = FreeList<RawChunk>(maxBytes: 0)
+        let splitter = Splitter(source: source, options: options.split, spares: spares)
         let mode = try splitter.detectMode()
         let writer = try ArchiveWriter(header: options.fileHeader(mode: mode), index: options.index, sink: sink)
         let squeezer = Squeezer(options: options.squeeze, threads: threads,
@@ -72,7 +75,7 @@ public enum Pack {
             let chunk = try splitter.next()
             bytesRead.value.store(splitter.bytesRead, ordering: .relaxed)
             return chunk
-        }) { (_, blocks) throws(JACError) in
+        }, spares: spares) { (_, blocks) throws(JACError) in
             for block in blocks {
                 try writer.append(block)
                 summary.count(block)

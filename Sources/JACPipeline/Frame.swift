@@ -226,11 +226,20 @@ extension FrameRecord {
 
     /// Decodes the payload of raw chunk frame `sequence`; the chunk's text is a copy of its own.
     public static func rawChunk(payload p: UnsafeRawBufferPointer, sequence: Int, source: String) throws(JACError) -> RawChunk {
+        var chunk = RawChunk(block: sequence)
+        try rawChunk(payload: p, sequence: sequence, source: source, into: &chunk)
+        return chunk
+    }
+
+    /// The same, into `chunk`, whose memory it reuses (a chunk done with, from a `FreeList`).
+    public static func rawChunk(payload p: UnsafeRawBufferPointer, sequence: Int, source: String,
+                                into chunk: inout RawChunk) throws(JACError) {
         var r = ByteReader(p)
         let index = try r.readLength(limit: Frame.maxPayload, "chunk index")
         let last = try r.readByte()
         guard last <= 1 else { throw JACError(.frame, "\(source): raw block \(sequence): bad last-chunk flag \(last)") }
-        var chunk = RawChunk(block: sequence, index: index, isLast: last == 1)
+        chunk.reuse(block: sequence, index: index)
+        chunk.isLast = last == 1
         let count = try r.readLength(limit: Limits.maxRecordsPerBlock, "record count")
         guard count > 0 else { throw JACError(.frame, "\(source): raw block \(sequence): chunk \(index) holds no records") }
         // Each record takes three varints at least: the count is checked before reserving.
@@ -250,8 +259,7 @@ extension FrameRecord {
         guard end == r.remaining else {
             throw JACError(.frame, "\(source): raw block \(sequence): records cover \(end) bytes, the frame holds \(r.remaining)")
         }
-        chunk.text = Array(p[r.position...])
-        return chunk
+        chunk.text.append(contentsOf: p[r.position...])
     }
 
     /// Decodes a compressed block frame: (part, parts, block). The payload becomes the block's

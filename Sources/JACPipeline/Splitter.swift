@@ -40,9 +40,9 @@ public final class Splitter: @unchecked Sendable {
     private var current: RawChunk
     /// The current chunk is full at this many bytes: 64 KiB at first, doubling to `chunkBytes`.
     private var chunkLimit: Int
-    /// Chunks handed back with `recycle`, whose memory the next chunks reuse (one read can
-    /// complete two chunks, so two are kept).
-    private var spares: [RawChunk] = []
+    /// Chunks handed back (`recycle`, or by whoever shares the list), whose memory the next
+    /// chunks reuse.
+    private let spares: FreeList<RawChunk>
     /// Chunks completed and not yet taken: `ready[readyHead...]`.
     private var ready: [RawChunk] = []
     private var readyHead = 0
@@ -65,8 +65,11 @@ public final class Splitter: @unchecked Sendable {
     /// starts (a shard plan cuts there).
     private let onCut: ((Int) -> Void)?
 
-    public init(source: ByteSource, options: SplitOptions, onCut: ((Int) -> Void)? = nil) {
+    /// - Parameter spares: where chunks done with come back for reuse; by default room for two
+    ///   (one read can complete two chunks).
+    public init(source: ByteSource, options: SplitOptions, spares: FreeList<RawChunk>? = nil, onCut: ((Int) -> Void)? = nil) {
         self.source = source
+        self.spares = spares ?? FreeList(maxBytes: 2 * Splitter.chunkBytesBound(options))
         self.options = options
         self.onCut = onCut
         maxBlockBytes = min(options.blockBytes, SplitOptions.maxBlockBytes)
@@ -114,7 +117,16 @@ public final class Splitter: @unchecked Sendable {
     /// Takes back a chunk the caller is done with (jac-split writes each chunk and drops it),
     /// so that the next chunk reuses its memory instead of faulting in fresh pages.
     public func recycle(_ chunk: consuming RawChunk) {
-        if spares.count < 2 { spares.append(chunk) }
+        let bytes = chunk.heldBytes
+        spares.put(chunk, bytes: bytes)
+    }
+
+    /// What a chunk of `options`' usual size holds at most (`RawChunk.heldBytes`): its text limit
+    /// and the slack, and the places of as many records as fit, two bytes each, or a block's.
+    /// A chunk that grew past it (a longer record) is not kept for reuse.
+    public static func chunkBytesBound(_ options: SplitOptions) -> Int {
+        let text = options.chunkBytes + chunkSlack
+        return text + 24 * min(options.blockRecords, text / 2)
     }
 
     private func advanceUntilFailure() {
@@ -194,7 +206,7 @@ public final class Splitter: @unchecked Sendable {
         let previous = current
         let growth = chunkLimit < options.chunkBytes ? 2 : 1
         chunkLimit = min(growth * chunkLimit, options.chunkBytes)
-        if var reused = spares.popLast() {
+        if var reused = spares.take() {
             reused.reuse(block: block, index: index)
             current = reused
         } else {

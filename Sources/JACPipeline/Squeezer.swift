@@ -23,8 +23,14 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// phases. A reader thread pulls the chunks; what they cost is acquired from a `ByteBudget` of
 /// `maxInFlightBytes` before they go to the pool and released once their block is handed out,
 /// which bounds memory in bytes whatever the blocks' size; only a block that comes alone may
-/// exceed it, up to `SplitOptions.maxBlockBytes`. At most `maxInFlight` blocks are held, which
-/// lets tiny blocks flow in batches. With one thread the reader runs the jobs itself (an inline
+/// exceed it, up to `SplitOptions.maxBlockBytes`. Once a block was read whole, the budget is
+/// the same model for blocks the size of the largest so far (at least a chunk's), so reading
+/// runs ahead by the blocks the threads can use, not by `maxInFlightBytes` of small blocks;
+/// a block's chunks go to `spares` once it is joined, to be filled again while still warm, and
+/// `spares` may keep what the budget no longer uses of `maxInFlightBytes` (up to two of the
+/// largest blocks), so chunks in flight and kept stay within `maxInFlightBytes`, and nothing
+/// once the reader is done (an input of one file's size holds its text once, not more).
+/// At most `maxInFlight` blocks are held, which lets tiny blocks flow in batches. With one thread the reader runs the jobs itself (an inline
 /// `WorkPool`), while this thread writes.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing; so does the error reported for bad input: the one earliest in the
@@ -60,18 +66,23 @@ public final class Squeezer: @unchecked Sendable {
         chunk.text.count + 32 * chunk.recordCount + 512
     }
 
+    /// The least a block counts for in the budget once blocks were seen (`SplitOptions`' chunk
+    /// size): tiny blocks still go to the pool many at a time.
+    static let minBlockBytes = SplitOptions().chunkBytes
+
     /// Pulls raw chunks from `input` (on a reader thread) until it returns nil, and calls
     /// `output` on this thread with each raw block's encoded blocks, in sequence order.
     /// Chunks must come in order: blocks numbered 0, 1, 2, ..., each block's chunks numbered
-    /// from 0 up to one marked last. Stops at the first error and throws it.
-    public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?,
+    /// from 0 up to one marked last. Stops at the first error and throws it. Chunks whose
+    /// block is joined go to `spares` (as far as its bound lets), for `input` to fill again.
+    public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?, spares: FreeList<RawChunk>? = nil,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
         // Never inline: the reader thread splits the input while the worker encodes.
         let pool = try WorkPool(threads: threads, lanes: 2, inline: false)
         let trace = TaskTrace.current
         trace?.settings = [("threads", pool.workers), ("budget", maxInFlightBytes), ("window", maxInFlight)]
         let flow = Flow(options: options, pool: pool, budget: ByteBudget(limit: maxInFlightBytes),
-                        window: ReorderWindow(capacity: maxInFlight))
+                        window: ReorderWindow(capacity: maxInFlight), spares: spares)
         do throws(JACError) {
             try startThread { flow.read(input) }
         } catch {
@@ -139,12 +150,15 @@ public final class Squeezer: @unchecked Sendable {
         let window: ReorderWindow<Finished>
         let encoders: [BlockEncoder]
         let compressors: [SegmentCompressor]
+        let spares: FreeList<RawChunk>?
         let lock = Monitor()
         var readerStopped = false
         let trace = TaskTrace.current
 
-        init(options: SqueezeOptions, pool: WorkPool, budget: ByteBudget, window: ReorderWindow<Finished>) {
+        init(options: SqueezeOptions, pool: WorkPool, budget: ByteBudget, window: ReorderWindow<Finished>,
+             spares: FreeList<RawChunk>?) {
             self.options = options
+            self.spares = spares
             self.pool = pool
             self.budget = budget
             self.window = window
@@ -162,6 +176,8 @@ public final class Squeezer: @unchecked Sendable {
         /// block's place in the window and for its bytes in the budget, then goes to the pool.
         func read(_ input: () throws(JACError) -> RawChunk?) {
             defer {
+                // Nothing more is read: chunks coming back would only hold memory.
+                spares?.setMaxBytes(0)
                 lock.lock()
                 readerStopped = true
                 lock.broadcast()
@@ -170,6 +186,7 @@ public final class Squeezer: @unchecked Sendable {
             var job: Job?
             var chunksRead = 0
             var blocksRead = 0
+            var largestBlock = 0
             while true {
                 let chunk: RawChunk
                 do throws(JACError) {
@@ -216,6 +233,12 @@ public final class Squeezer: @unchecked Sendable {
                 job.chunksToEncode += 1
                 job.hasLastChunk = chunk.isLast
                 lock.unlock()
+                if chunk.isLast && job.cost > largestBlock {
+                    largestBlock = job.cost
+                    let limit = min(budget.maxLimit, ByteBudget.inFlightBytes(threads: pool.workers, itemBytes: max(largestBlock, Squeezer.minBlockBytes)))
+                    budget.setLimit(limit)
+                    spares?.setMaxBytes(min(2 * largestBlock, budget.maxLimit - limit))
+                }
                 let c = chunksRead
                 chunksRead += 1
                 pool.add(lane: 1, kind: .encode, bytes: chunk.text.count, group: job.sequence) { [self] worker in
@@ -265,7 +288,8 @@ public final class Squeezer: @unchecked Sendable {
                 return
             }
             let error = job.chunkError?.error ?? job.readError
-            let (chunks, all) = (job.chunks, error == nil ? job.columns.map { $0! } : [])
+            var chunks = job.chunks
+            let all = error == nil ? job.columns.map { $0! } : []
             job.chunks = []
             job.columns = []
             lock.unlock()
@@ -274,7 +298,10 @@ public final class Squeezer: @unchecked Sendable {
                 return
             }
             do throws(JACError) {
-                schedule(job, blocks: try encoders[worker].merge(all, of: chunks))
+                let blocks = try encoders[worker].merge(all, of: chunks)
+                // Moved out one by one, so that the list holds the only reference to each.
+                while let spares, let chunk = chunks.popLast() { spares.put(chunk, bytes: chunk.heldBytes) }
+                schedule(job, blocks: blocks)
             } catch {
                 fail(job, with: error)
             }

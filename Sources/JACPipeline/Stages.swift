@@ -57,10 +57,13 @@ public enum SqueezeStage {
         options.apply(to: &header)
         let writer = try FrameWriter(sink: sink)
         try writer.writeHeader(stage: .compressed, header: header)
-        let input = RawFrameInput(frames: frames)
+        // Chunks come back from the squeezer once their block is joined, for the next frames;
+        // the squeezer sets how many bytes of them are kept.
+        let spares = FreeList<RawChunk>(maxBytes: 0)
+        let input = RawFrameInput(frames: frames, spares: spares)
         var summary = StageSummary()
         do throws(JACError) {
-            try Squeezer(options: options, threads: threads).run(input: { () throws(JACError) in try input.next() }) {
+            try Squeezer(options: options, threads: threads).run(input: { () throws(JACError) in try input.next() }, spares: spares) {
                 (sequence, blocks) throws(JACError) in
                 try writer.write(sequence: sequence, blocks: blocks)
                 summary.blocks += blocks.count
@@ -81,6 +84,7 @@ public enum SqueezeStage {
 /// Raw chunks from a frame stream, checked for order and against the end frame's counts.
 private final class RawFrameInput: @unchecked Sendable {
     let frames: FrameReader
+    let spares: FreeList<RawChunk>
     /// Raw blocks whose last chunk has arrived.
     var blocks = 0
     var records = 0
@@ -88,14 +92,19 @@ private final class RawFrameInput: @unchecked Sendable {
     /// Text of the current raw block's chunks so far.
     private var blockText = 0
 
-    init(frames: FrameReader) { self.frames = frames }
+    init(frames: FrameReader, spares: FreeList<RawChunk>) {
+        self.frames = frames
+        self.spares = spares
+    }
 
     func next() throws(JACError) -> RawChunk? {
         let name = frames.source.name
         // A raw chunk is decoded where the reader holds it; other frames are taken whole.
         let read = try frames.next { (kind, sequence, payload) throws(JACError) -> Read in
-            kind == .rawChunk ? .chunk(try FrameRecord.rawChunk(payload: payload, sequence: sequence, source: name))
-                : .frame(FrameRecord(kind: kind, sequence: sequence, payload: Array(payload)))
+            guard kind == .rawChunk else { return .frame(FrameRecord(kind: kind, sequence: sequence, payload: Array(payload))) }
+            var chunk = spares.take() ?? RawChunk(block: sequence)
+            try FrameRecord.rawChunk(payload: payload, sequence: sequence, source: name, into: &chunk)
+            return .chunk(chunk)
         }
         let frame: FrameRecord
         switch read {

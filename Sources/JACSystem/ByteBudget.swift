@@ -7,14 +7,26 @@
 /// chooses the thread count from it. An item that comes alone may exceed the limit (it is let
 /// in when nothing else is held), so the bound is `max(limit, one item)`.
 public final class ByteBudget: @unchecked Sendable {
-    public let limit: Int
+    /// The limit it was made with, which `setLimit` never exceeds.
+    public let maxLimit: Int
 
     private let monitor = Monitor()
+    private var limit: Int
     private var used = 0
     private var closed = false
 
     public init(limit: Int) {
-        self.limit = max(1, limit)
+        maxLimit = max(1, limit)
+        self.limit = maxLimit
+    }
+
+    /// Sets the limit to `bytes`, held within 1 and the limit it was made with: a producer that
+    /// learns how large its items really are bounds them by that instead of the largest possible.
+    public func setLimit(_ bytes: Int) {
+        monitor.lock()
+        limit = min(maxLimit, max(1, bytes))
+        monitor.broadcast()
+        monitor.unlock()
     }
 
     /// Items in flight besides one per thread: the one being read.

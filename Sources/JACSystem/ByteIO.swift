@@ -6,7 +6,11 @@ import Glibc
 public final class ByteSource {
     public let fd: Int32
     public let name: String
+    /// The buffer it owns, and where the buffered bytes are: `storage`, or an array that
+    /// `peekBytes` read a long run into and shares with its caller (never written to).
     private var storage: UnsafeMutableRawPointer
+    private var base: UnsafeMutableRawPointer
+    private var adopted: [UInt8]?
     private var capacity: Int
     private var start = 0
     private var end = 0
@@ -27,6 +31,7 @@ public final class ByteSource {
         chunk = chunkSize
         capacity = chunkSize
         storage = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        base = storage
     }
 
     /// What messages call the input at `path`: the path, or "<stdin>" for "-".
@@ -55,6 +60,7 @@ public final class ByteSource {
     @discardableResult
     public func fill(_ n: Int) throws(JACError) -> Bool {
         while available < n && !eof {
+            if adopted != nil { leaveAdopted() }
             if capacity - end < chunk {
                 if start > 0 {
                     storage.copyMemory(from: storage + start, byteCount: available)
@@ -67,20 +73,96 @@ public final class ByteSource {
                     bigger.copyMemory(from: storage, byteCount: end)
                     storage.deallocate()
                     storage = bigger
+                    base = storage
                     capacity = grown
                 }
             }
-            let got: Int
-            if let readFunction {
-                got = try readFunction(fd, storage + end, capacity - end)
-            } else {
-                got = Syscall.read(fd, storage + end, capacity - end)
-            }
-            if got < 0 { throw Syscall.error("\(name): read failed") }
+            let got = try read(into: storage + end, capacity - end)
             if got == 0 { eof = true }
             end += got
         }
         return available >= n
+    }
+
+    /// One read of at most `n` bytes into `to`; 0 at the end.
+    private func read(into to: UnsafeMutableRawPointer, _ n: Int) throws(JACError) -> Int {
+        let got: Int
+        if let readFunction {
+            got = try readFunction(fd, to, n)
+        } else {
+            got = Syscall.read(fd, to, n)
+        }
+        if got < 0 { throw Syscall.error("\(name): read failed") }
+        return got
+    }
+
+    /// The next `n` bytes as an array of their own, not consumed; nil when the input ends first
+    /// (what it had stays buffered). A run longer than the buffer holds is read straight into
+    /// the array, which then serves as the buffer until it is consumed or more is needed: a
+    /// block is copied once, not into a grown buffer and then out of it. The array grows as
+    /// the buffer does, to at most twice what arrived, whatever `n` claims.
+    public func peekBytes(_ n: Int) throws(JACError) -> [UInt8]? {
+        if n <= available || n <= chunk || eof {
+            guard try fill(n) else { return nil }
+            return Array(UnsafeRawBufferPointer(start: base + start, count: n))
+        }
+        var bytes: [UInt8] = []
+        var got = available
+        var failure: JACError?
+        while got < n {
+            let (want, previous, from) = (min(n, max(2 * got, got + chunk)), bytes, base + start)
+            bytes = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
+                let to = UnsafeMutableRawPointer(buffer.baseAddress!)
+                if previous.isEmpty {
+                    to.copyMemory(from: from, byteCount: got)
+                } else {
+                    previous.withUnsafeBytes { to.copyMemory(from: $0.baseAddress!, byteCount: got) }
+                }
+                while got < want {
+                    do throws(JACError) {
+                        let more = try read(into: to + got, want - got)
+                        if more == 0 { break }
+                        got += more
+                    } catch {
+                        failure = error
+                        break
+                    }
+                }
+                count = got
+            }
+            if got < want { break }
+        }
+        if got == 0 {
+            eof = failure == nil
+            if let failure { throw failure }
+            return nil
+        }
+        // The array holds every byte buffered: it becomes the buffer (consumed bytes are gone).
+        adopted = bytes
+        base = UnsafeMutableRawPointer(mutating: bytes.withUnsafeBytes { $0.baseAddress! })
+        start = 0
+        end = got
+        if let failure { throw failure }
+        guard got == n else {
+            eof = true
+            return nil
+        }
+        return bytes
+    }
+
+    /// Moves what an adopted array still holds into the owned buffer, for reading to go on.
+    private func leaveAdopted() {
+        let rest = available
+        if capacity < rest + chunk {
+            storage.deallocate()
+            capacity = rest + chunk
+            storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+        storage.copyMemory(from: base + start, byteCount: rest)
+        adopted = nil
+        base = storage
+        start = 0
+        end = rest
     }
 
     /// True when no byte remains.
@@ -88,7 +170,7 @@ public final class ByteSource {
 
     /// Calls `body` with the buffered bytes (at least what `fill` made available).
     public func withBuffered<R>(_ body: (UnsafeRawBufferPointer) throws(JACError) -> R) throws(JACError) -> R {
-        try body(UnsafeRawBufferPointer(start: storage + start, count: available))
+        try body(UnsafeRawBufferPointer(start: base + start, count: available))
     }
 
     public func consume(_ n: Int) {
@@ -98,6 +180,10 @@ public final class ByteSource {
         if start == end {
             start = 0
             end = 0
+            if adopted != nil {
+                adopted = nil
+                base = storage
+            }
         }
     }
 
@@ -106,7 +192,7 @@ public final class ByteSource {
         guard try fill(n) else {
             throw JACError(.unexpectedEOF, "input ends inside \(what()) (needs \(n) bytes, \(available) remain)")
         }
-        let out = Array(UnsafeRawBufferPointer(start: storage + start, count: n))
+        let out = Array(UnsafeRawBufferPointer(start: base + start, count: n))
         consume(n)
         return out
     }

@@ -19,6 +19,25 @@ struct ByteBudgetTests {
         #expect(budget.inUse == 60)
     }
 
+    /// A lowered limit holds producers to it, and the limit never rises above the first.
+    @Test func theLimitMayBeLoweredAndRaisedBackOnly() throws {
+        let budget = ByteBudget(limit: 100)
+        budget.setLimit(10)
+        #expect(budget.acquire(10))
+        let done = try onThread { #expect(budget.acquire(10)) }
+        pause()
+        #expect(budget.inUse == 10)
+        budget.setLimit(1000)
+        done.wait()
+        #expect(budget.inUse == 20 && budget.maxLimit == 100)
+        let late = try onThread { #expect(budget.acquire(90)) }
+        pause()
+        #expect(budget.inUse == 20)
+        budget.release(20)
+        late.wait()
+        #expect(budget.inUse == 90)
+    }
+
     /// An item larger than the limit goes through when nothing else is held, and an item's
     /// next part when all that is held is the item's own.
     @Test func anItemAloneMayExceedTheLimit() {
