@@ -234,7 +234,7 @@ struct FieldColumnBuilder {
                 do throws(JACError) {
                     while !r.isAtEnd {
                         let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
-                        if index < 0 || !ByteStringTable.same(previous, string) {
+                        if index < 0 || !ByteEquality.same(previous, string) {
                             index = entries.intern(string).index
                             if entries.count > maxEntries {
                                 complete = false
