@@ -75,34 +75,10 @@ struct JSONReader {
         o += 1
     }
 
-    /// Copies input bytes to the output. Most copies are short (keys, numbers, UTF-8 sequences):
-    /// up to 16 bytes are moved as one or two overlapping loads and stores, with no call.
     @inline(__always)
     mutating func copy(from start: Int, to stop: Int) {
-        let n = stop - start
-        let s = UnsafeRawPointer(p + start)
-        let d = UnsafeMutableRawPointer(out + o)
-        if n >= 8 && n <= 16 {
-            let a = s.loadUnaligned(as: UInt64.self)
-            let b = s.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            d.storeBytes(of: a, as: UInt64.self)
-            d.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 && n < 8 {
-            let a = s.loadUnaligned(as: UInt32.self)
-            let b = s.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-            d.storeBytes(of: a, as: UInt32.self)
-            d.storeBytes(of: b, toByteOffset: n - 4, as: UInt32.self)
-        } else if n > 0 && n < 4 {
-            // One to three bytes: the first, middle and last are all of them.
-            let a = s.load(as: UInt8.self), b = s.load(fromByteOffset: n / 2, as: UInt8.self)
-            let c = s.load(fromByteOffset: n - 1, as: UInt8.self)
-            d.storeBytes(of: a, as: UInt8.self)
-            d.storeBytes(of: b, toByteOffset: n / 2, as: UInt8.self)
-            d.storeBytes(of: c, toByteOffset: n - 1, as: UInt8.self)
-        } else if n > 16 {
-            (out + o).update(from: p + start, count: n)
-        }
-        o += n
+        (out + o).update(from: p + start, count: stop - start)
+        o += stop - start
     }
 
     /// Reads `true`, `false` or `null` at `pos`, copying it when `copying`; returns which.

@@ -43,17 +43,26 @@ struct RepeatedKeys: Sendable {
         /// and its closing `"`; when `n >= 16`, `first` holds the first 16 bytes at `p`.
         @inline(__always)
         func matches(_ i: Int, _ p: UnsafePointer<UInt8>, _ n: Int, first: (UInt64, UInt64)) -> Int? {
-            var k = keys[i]
+            let k = keys.baseAddress! + i
             if n >= 16 {
-                guard (first.0 ^ k.pattern.0) & k.mask.0 | (first.1 ^ k.pattern.1) & k.mask.1 == 0 else { return nil }
-                if k.length < 16 { return k.length }
+                let (pattern, mask) = (k.pointee.pattern, k.pointee.mask)
+                guard (first.0 ^ pattern.0) & mask.0 | (first.1 ^ pattern.1) & mask.1 == 0 else { return nil }
+                let length = k.pointee.length
+                if length < 16 { return length }
             }
-            guard n > k.length, p[k.length] == 0x22 else { return nil }
-            let same = k.length < 16
-                ? withUnsafeBytes(of: &k.pattern) { ByteEquality.same(UnsafeRawBufferPointer(start: p, count: k.length), UnsafeRawBufferPointer(rebasing: $0[..<k.length])) }
-                : ByteEquality.same(UnsafeRawBufferPointer(start: p, count: k.length),
-                                    UnsafeRawBufferPointer(start: long + k.start, count: k.length))
-            return same ? k.length : nil
+            return compare(k, p, n)
+        }
+
+        /// `matches` for a key of 16 bytes or more, or fewer than 16 bytes left: byte by byte.
+        @inline(never)
+        private func compare(_ k: UnsafePointer<Key>, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+            let length = k.pointee.length
+            guard n > length, p[length] == 0x22 else { return nil }
+            let text = UnsafeRawBufferPointer(start: p, count: length)
+            let same = length < 16
+                ? ByteEquality.same(text, UnsafeRawBufferPointer(start: UnsafeRawPointer(k) + MemoryLayout<Key>.offset(of: \.pattern)!, count: length))
+                : ByteEquality.same(text, UnsafeRawBufferPointer(start: long + k.pointee.start, count: length))
+            return same ? length : nil
         }
     }
 
