@@ -1,7 +1,8 @@
 // libFuzzer target: the JSON side. The input is JSON text (seeds: the NDJSON and JSON-array
 // inputs in ../shared/vectors). It is cut into records by jac-split's `Splitter` (its record
 // scanner) at two read sizes, which must cut it the same way; each record is parsed by
-// `RecordParser`, written back with `JSONWriter` and parsed again (same fields), minified
+// `RecordParser` (a fresh one and one reused across records: the same), written back with
+// `JSONWriter` and parsed again (same fields), minified
 // (idempotently), and encoded into a block and decoded again (same records). The whole input is
 // also given to the parser as one record, to the minifier as one value, to the UTF-8
 // validator (which must agree with the standard library's), to the decoder's checks of strings
@@ -17,6 +18,9 @@ import JACPipeline
 import JACWire
 
 nonisolated(unsafe) private let input = ScratchFile("json")
+/// Kept across records and inputs, as the encoder's parser is: it recognizes keys the record
+/// before had by their bytes, and must read every record as a fresh parser does.
+nonisolated(unsafe) private var reused = RecordParser()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -135,7 +139,22 @@ private func checkString(_ bytes: UnsafeRawBufferPointer) {
 /// One record from the splitter: parsed, written back with `JSONWriter`, parsed again.
 private func checkRecord(_ record: UnsafeRawBufferPointer) {
     var parser = RecordParser()
-    guard (try? parser.parse(record, line: 1, column: 1)) != nil else { return }
+    let fresh = Result { () throws(JACError) in try parser.parse(record, line: 1, column: 1) }
+    let second = Result { () throws(JACError) in try reused.parse(record, line: 1, column: 1) }
+    switch (fresh, second) {
+    case (.success, .success):
+        guard parser.fields.count == reused.fields.count,
+              zip(parser.fields, reused.fields).allSatisfy({ a, b in
+                  parser.scratch[a.key] == reused.scratch[b.key] && a.kind == b.kind && a.bool == b.bool && a.int == b.int
+                      && parser.scratch[a.payload] == reused.scratch[b.payload] && a.negative == b.negative && a.exponent == b.exponent
+              })
+        else { finding("a reused parser reads a record otherwise than a fresh one") }
+    case (.failure(let a), .failure(let b)):
+        if a != b { finding("a reused parser fails otherwise than a fresh one: \(a) / \(b)") }
+    default:
+        finding("a reused parser and a fresh one disagree on whether a record parses")
+    }
+    guard case .success = fresh else { return }
     var minified: [UInt8] = []
     if (try? RecordParser.minify(record, into: &minified)) != nil {
         checkMinified(minified, of: record)

@@ -18,15 +18,19 @@ public final class BlockEncoder {
 
     /// The blocks the records of a raw block's chunks make, in order, record by record.
     public func encode(_ chunks: [RawChunk]) throws(JACError) -> [BlockPayloads] {
+        var parser = takeParser()
+        defer { self.parser = parser }
         var blocks: [BlockPayloads] = []
         var set = ColumnSet()
         var first = RecordIndex(chunk: 0, record: 0)
         for (c, chunk) in chunks.enumerated() {
             for r in 0 ..< chunk.recordCount {
-                var place = try parse(chunk, record: r)
+                var place = try parse(chunk, record: r, &parser)
                 try set.route(parser, options: options, at: place)
                 if try !set.fits(parser, options: options, at: place) {
-                    if try finish(set, chunks, first: first, into: &blocks) { place = try parse(chunk, record: r) }
+                    if try finish(set, chunks, first: first, into: &blocks, &parser) {
+                        place = try parse(chunk, record: r, &parser)
+                    }
                     set = ColumnSet()
                     first = RecordIndex(chunk: c, record: r)
                     try set.route(parser, options: options, at: place)
@@ -37,7 +41,7 @@ public final class BlockEncoder {
                 set.add(parser, options: options)
             }
         }
-        if set.recordCount > 0 { try finish(set, chunks, first: first, into: &blocks) }
+        if set.recordCount > 0 { try finish(set, chunks, first: first, into: &blocks, &parser) }
         return blocks
     }
 
@@ -56,7 +60,7 @@ public final class BlockEncoder {
     /// its line. Returns true when records were parsed again (the parser was reused).
     @discardableResult
     private func finish(_ set: ColumnSet, _ chunks: [RawChunk], first: RecordIndex,
-                        into blocks: inout [BlockPayloads]) throws(JACError) -> Bool {
+                        into blocks: inout [BlockPayloads], _ parser: inout RecordParser) throws(JACError) -> Bool {
         let block = set.payloads(options: options)
         guard let problem = block.limitProblem(segmentLimit: options.segmentMaxBytes) else {
             blocks.append(block)
@@ -73,25 +77,27 @@ public final class BlockEncoder {
             at.record += 1
         }
         guard records.count > 1 else {
-            throw try parse(chunks[first.chunk], record: first.record).error(.limitExceeded, problem)
+            throw try parse(chunks[first.chunk], record: first.record, &parser).error(.limitExceeded, problem)
         }
         for half in [records[..<(records.count / 2)], records[(records.count / 2)...]] {
             var part = ColumnSet()
             for r in half {
-                let place = try parse(chunks[r.chunk], record: r.record)
+                let place = try parse(chunks[r.chunk], record: r.record, &parser)
                 try part.route(parser, options: options, at: place)
                 part.add(parser, options: options)
             }
-            try finish(part, chunks, first: half[half.startIndex], into: &blocks)
+            try finish(part, chunks, first: half[half.startIndex], into: &blocks, &parser)
         }
         return true
     }
 
     /// The columns of one chunk's records, without cutting.
     public func encodeChunk(_ chunk: RawChunk) throws(JACError) -> ColumnSet {
+        var parser = takeParser()
+        defer { self.parser = parser }
         var set = ColumnSet()
         for r in 0 ..< chunk.recordCount {
-            let place = try parse(chunk, record: r)
+            let place = try parse(chunk, record: r, &parser)
             try set.route(parser, options: options, at: place)
             set.add(parser, options: options)
         }
@@ -111,7 +117,15 @@ public final class BlockEncoder {
         return try encode(chunks).map(PendingBlock.init)
     }
 
-    private func parse(_ chunk: RawChunk, record r: Int) throws(JACError) -> RecordPlace {
+    /// The parser, kept between calls for its buffers, as a local: passed from a local, it is
+    /// not copied (retaining each of its buffers) for every call that reads a parsed record.
+    private func takeParser() -> RecordParser {
+        var parser = RecordParser()
+        swap(&parser, &self.parser)
+        return parser
+    }
+
+    private func parse(_ chunk: RawChunk, record r: Int, _ parser: inout RecordParser) throws(JACError) -> RecordPlace {
         try chunk.text.withBytes { (text) throws(JACError) in
             try parser.parse(UnsafeRawBufferPointer(rebasing: text[chunk.range(of: r)]),
                              line: chunk.lines[r], column: chunk.columns[r])

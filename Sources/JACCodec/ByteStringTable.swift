@@ -1,4 +1,5 @@
 import Glibc
+import JACWire
 
 /// An insert-only hash set of byte strings that numbers them in insertion order. Keys live in
 /// one arena, so interning a string allocates nothing once the table has grown: this is how
@@ -39,7 +40,7 @@ public struct ByteStringTable {
         @inline(__always)
         public func equals(_ i: Int, _ key: UnsafeRawBufferPointer) -> Bool {
             let start = starts[i]
-            return ByteStringTable.same(UnsafeRawBufferPointer(rebasing: arena[start ..< starts[i + 1]]), key)
+            return ByteEquality.same(UnsafeRawBufferPointer(rebasing: arena[start ..< starts[i + 1]]), key)
         }
     }
 
@@ -48,30 +49,6 @@ public struct ByteStringTable {
     @inline(__always)
     public func withEntries<R>(_ body: (Entries) -> R) -> R {
         starts.withUnsafeBufferPointer { s in arena.withUnsafeBytes { a in body(Entries(arena: a, starts: s)) } }
-    }
-
-    /// Whether two byte strings are equal. Up to 16 bytes (most keys and many values) are
-    /// compared as one or two overlapping loads of each, with no call.
-    @inline(__always)
-    public static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        let n = a.count
-        guard n == b.count else { return false }
-        guard n > 0 else { return true }
-        let x = a.baseAddress!
-        let y = b.baseAddress!
-        if n >= 8 {
-            guard n <= 16 else { return memcmp(x, y, n) == 0 }
-            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
-                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        }
-        if n >= 4 {
-            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
-                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-        }
-        // One to three bytes: the first, middle and last are all of them.
-        return x.load(as: UInt8.self) == y.load(as: UInt8.self)
-            && x.load(fromByteOffset: n / 2, as: UInt8.self) == y.load(fromByteOffset: n / 2, as: UInt8.self)
-            && x.load(fromByteOffset: n - 1, as: UInt8.self) == y.load(fromByteOffset: n - 1, as: UInt8.self)
     }
 
     /// Index of `key`, inserting it when new. `inserted` tells which happened.

@@ -20,6 +20,9 @@ public struct ColumnSet {
     /// mostly repeat their keys in order, so that field's name is compared before the key is
     /// hashed.
     private var route: [Int] = []
+    /// The parser's `keySequence` for the record `route` was made for, when it routed every key
+    /// (no duplicates), else 0: a record with the same keys is routed without looking at them.
+    private var routedSequence = 0
     private var pendingEstimate = 0
 
     public init() {}
@@ -31,6 +34,17 @@ public struct ColumnSet {
     mutating func route(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) {
         let fields = parser.fields
         pendingEstimate = 0
+        let sequence = parser.keySequence
+        if sequence != 0 && sequence == routedSequence && fields.count == route.count {
+            try parser.scratch.withBytes { (scratch) throws(JACError) in
+                for field in fields {
+                    try check(field, scratch, at: place)
+                    pendingEstimate += FieldColumnBuilder.valueSize(field) + 1
+                }
+            }
+            return
+        }
+        routedSequence = 0
         let fewer = fields.count <= route.count
         if route.count > fields.count { route.removeLast(route.count - fields.count) }
         try parser.scratch.withBytes { (scratch) throws(JACError) in
@@ -63,10 +77,11 @@ public struct ColumnSet {
                 }
             }
         }
+        if !route.contains(-1) { routedSequence = sequence }
     }
 
     /// `route` for keys that are not all where the record before had them.
-    private mutating func routeByName(_ fields: [JSONField], _ scratch: UnsafeRawBufferPointer,
+    private mutating func routeByName(_ fields: ArraySlice<JSONField>, _ scratch: UnsafeRawBufferPointer,
                                       options: EncodingOptions, at place: RecordPlace) throws(JACError) {
         let stamp = recordCount + 1
         for (i, field) in fields.enumerated() {

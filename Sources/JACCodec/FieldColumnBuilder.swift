@@ -192,17 +192,13 @@ struct FieldColumnBuilder {
         }
         out.append(contentsOf: bools.bytes)
         if useDelta {
-            var previous: Int64 = 0
-            for (i, v) in ints.enumerated() {
-                Varint.append(Varint.zigzag(i == 0 ? v : v &- previous), to: &out)
-                previous = v
-            }
+            appendVarints(count: ints.count, to: &out) { i in Varint.zigzag(i == 0 ? ints[0] : ints[i] &- ints[i - 1]) }
         } else {
-            for v in ints { Varint.append(Varint.zigzag(v), to: &out) }
+            appendVarints(count: ints.count, to: &out) { i in Varint.zigzag(ints[i]) }
         }
         for part in parts { out.append(contentsOf: part.column.decimals.elements) }
         if let (_, indices) = dictionary {
-            for i in indices { Varint.append(Int(i), to: &out) }
+            appendVarints(count: indices.count, to: &out) { i in UInt64(indices[i]) }
         } else {
             for part in parts { out.append(contentsOf: part.column.rawStrings.elements) }
         }
@@ -214,6 +210,30 @@ struct FieldColumnBuilder {
         return FieldPayload(name: first.name, valueCountPresent: tags.count, encodingFlags: flags,
                             dictEntryCount: dictionary?.entries.count ?? 0,
                             presenceBytes: presenceBytes, tagBytes: tagBytes, bytes: out)
+    }
+
+    /// Appends the varints of `value(0) ..< value(count)`: their lengths summed first, then
+    /// written through a pointer (no uniqueness and capacity check per byte, as appending has).
+    @inline(__always)
+    private static func appendVarints(count: Int, to out: inout [UInt8], _ value: (Int) -> UInt64) {
+        guard count > 0 else { return }
+        let start = out.count
+        var length = 0
+        for i in 0 ..< count { length += Varint.length(value(i)) }
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBufferPointer { buffer in
+            var o = start
+            for i in 0 ..< count {
+                var v = value(i)
+                while v >= 0x80 {
+                    buffer[o] = UInt8(truncatingIfNeeded: v) | 0x80
+                    v >>= 7
+                    o += 1
+                }
+                buffer[o] = UInt8(truncatingIfNeeded: v)
+                o += 1
+            }
+        }
     }
 
     /// The dictionary of the parts' strings (entries in first-seen order, doc/format.md §6.6) and
@@ -234,7 +254,7 @@ struct FieldColumnBuilder {
                 do throws(JACError) {
                     while !r.isAtEnd {
                         let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
-                        if index < 0 || !ByteStringTable.same(previous, string) {
+                        if index < 0 || !ByteEquality.same(previous, string) {
                             index = entries.intern(string).index
                             if entries.count > maxEntries {
                                 complete = false

@@ -507,8 +507,16 @@ struct JSONReader {
     // MARK: Records
 
     /// Reads one record (an object, optionally preceded by a UTF-8 BOM and surrounded by
-    /// whitespace) into `fields`, with keys, strings, digits and nested text in the output.
-    mutating func readRecord(into fields: inout [JSONField], stack: inout [UInt8]) throws(JACError) {
+    /// whitespace) into `fields` (room for `capacity`), with keys, strings, digits and nested
+    /// text in the output. While its keys are those `keys` holds, in order, each is recognized by
+    /// its bytes. Returns the record's member count, or -1 as soon as it has more than `capacity`
+    /// (the caller reads it again with more room); how many keys were recognized (`matched`);
+    /// and how many of the first keys were written without escapes (`plain`).
+    mutating func readRecord(into fields: UnsafeMutablePointer<JSONField>, capacity: Int, stack: inout [UInt8],
+                             keys: RepeatedKeys.Guess) throws(JACError) -> (count: Int, matched: Int, plain: Int) {
+        var n = 0
+        var matched = 0
+        var plain = 0
         if end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }
         skipWhitespace()
         guard byte == 0x7B else { throw error(at: pos, "expected '{' (a record must be a JSON object)") }
@@ -519,9 +527,34 @@ struct JSONReader {
         } else {
             while true {
                 guard byte == 0x22 else { throw unexpected("expected a key string") }
+                if n == capacity { return (-1, matched, plain) }
                 let keyStart = o
-                try readString(canonical: false)
-                var field = JSONField(key: keyStart ..< o, kind: .null, payload: o ..< o)
+                let readable = end - pos - 1
+                // The 16 bytes after the quote, when there are: a short key is recognized in them
+                // and stored with them (the output has room: it never runs ahead of the input).
+                let at = UnsafeRawPointer(p + pos + 1)
+                let first = readable >= 16
+                    ? (at.loadUnaligned(as: UInt64.self), at.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) : (0, 0)
+                if matched == n && n < keys.count, let length = keys.matches(n, p + pos + 1, readable, first: first) {
+                    if readable >= 16 && length < 16 {
+                        let d = UnsafeMutableRawPointer(out + o)
+                        d.storeBytes(of: first.0, as: UInt64.self)
+                        d.storeBytes(of: first.1, toByteOffset: 8, as: UInt64.self)
+                        o += length
+                    } else {
+                        copy(from: pos + 1, to: pos + 1 + length)
+                    }
+                    pos += length + 2
+                    matched += 1
+                    plain += 1
+                } else {
+                    let keyPos = pos
+                    try readString(canonical: false)
+                    // An escape always writes fewer bytes than it reads.
+                    if plain == n && o - keyStart == pos - keyPos - 2 { plain += 1 }
+                }
+                let field = fields + n
+                field.initialize(to: JSONField(key: keyStart ..< o, kind: .null, payload: o ..< o))
                 skipWhitespace()
                 guard byte == 0x3A else { throw unexpected("expected ':' after a key") }
                 pos += 1
@@ -530,20 +563,20 @@ struct JSONReader {
                 switch byte {
                 case 0x22:
                     try readString(canonical: false)
-                    field.kind = .string
-                    field.payload = valueStart ..< o
+                    field.pointee.kind = .string
+                    field.pointee.payload = valueStart ..< o
                 case 0x7B, 0x5B:
-                    field.kind = p[pos] == 0x7B ? .object : .array
+                    field.pointee.kind = p[pos] == 0x7B ? .object : .array
                     try minifyValue(depth: 1, stack: &stack)
-                    field.payload = valueStart ..< o
+                    field.pointee.payload = valueStart ..< o
                 case 0x2D, 0x30 ... 0x39:
-                    try readNumber(into: &field)
+                    try readNumber(into: &field.pointee)
                 case 0:
                     throw unexpected("expected a value")
                 default:
-                    (field.kind, field.bool) = try readLiteral(copying: false)
+                    (field.pointee.kind, field.pointee.bool) = try readLiteral(copying: false)
                 }
-                fields.append(field)
+                n += 1
                 skipWhitespace()
                 if byte == 0x2C {
                     pos += 1
@@ -557,5 +590,6 @@ struct JSONReader {
         }
         skipWhitespace()
         if pos < end { throw error(at: pos, "unexpected text after the record's closing '}'") }
+        return (n, matched, plain)
     }
 }

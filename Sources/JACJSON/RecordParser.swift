@@ -14,37 +14,70 @@ public struct RecordParser: Sendable {
     public private(set) var scratch: [UInt8] = []
     public private(set) var scratchCount = 0
     /// The record's members in input order (duplicates included). Unspecified after an error.
-    public var fields: [JSONField] = []
+    public var fields: ArraySlice<JSONField> { storage[..<fieldCount] }
+    /// Room for the members, written in place by the reader; it grows (doubling) when a record
+    /// has more members than it holds, and that record is read again.
+    private var storage = [JSONField](repeating: JSONField(key: 0 ..< 0, kind: .null, payload: 0 ..< 0), count: 16)
+    private var fieldCount = 0
     private var stack: [UInt8] = []
+    private var keys = RepeatedKeys()
 
     public init() {}
+
+    /// Names the sequence of keys the last record had: equal numbers (from any parser) mean the
+    /// same keys in the same order, so a record routed like one before it needs no key compared.
+    /// 0 when unknown (after an error).
+    public var keySequence: Int { keys.sequence }
 
     /// Parses `record` (one object, with optional BOM and surrounding whitespace). `line` and
     /// `column` are the 1-based position of its first byte in the whole input, so errors name
     /// absolute positions ("line 3, column 7: ...").
     public mutating func parse(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
-        fields.removeAll(keepingCapacity: true)
+        fieldCount = 0
         scratchCount = 0
         guard let text = record.baseAddress, !record.isEmpty else {
+            keys.forget()
             throw JACError(.json, "line \(line), column \(column): expected '{' (a record must be a JSON object)")
         }
         if scratch.count < record.count { scratch.append(contentsOf: repeatElement(0, count: record.count - scratch.count)) }
-        var fields: [JSONField] = []
+        var storage: [JSONField] = []
         var stack: [UInt8] = []
-        swap(&fields, &self.fields)
+        var keys = RepeatedKeys()
+        swap(&storage, &self.storage)
         swap(&stack, &self.stack)
+        swap(&keys, &self.keys)
         defer {
-            swap(&fields, &self.fields)
+            swap(&storage, &self.storage)
             swap(&stack, &self.stack)
+            swap(&keys, &self.keys)
         }
-        let used = try scratch.withUnsafeMutableBufferPointer { buffer throws(JACError) -> Int in
-            var reader = JSONReader(text.assumingMemoryBound(to: UInt8.self), count: record.count,
-                                    out: buffer.baseAddress!, line: line, column: column,
-                                    truncated: "input ends inside a record")
-            try reader.readRecord(into: &fields, stack: &stack)
-            return reader.o
+        do {
+            while true {
+                let (count, used) = try scratch.withUnsafeMutableBufferPointer { (buffer) throws(JACError) -> (Int, Int) in
+                    try storage.withUnsafeMutableBufferPointer { (fields) throws(JACError) -> (Int, Int) in
+                        var reader = JSONReader(text.assumingMemoryBound(to: UInt8.self), count: record.count,
+                                                out: buffer.baseAddress!, line: line, column: column,
+                                                truncated: "input ends inside a record")
+                        let (count, matched, plain) = try keys.withGuess { (guess) throws(JACError) in
+                            try reader.readRecord(into: fields.baseAddress!, capacity: fields.count, stack: &stack, keys: guess)
+                        }
+                        if count >= 0 {
+                            keys.update(UnsafeBufferPointer(rebasing: fields[..<count]), buffer, matched: matched, plain: plain)
+                        }
+                        return (count, reader.o)
+                    }
+                }
+                if count >= 0 {
+                    fieldCount = count
+                    scratchCount = used
+                    return
+                }
+                storage.append(contentsOf: storage)
+            }
+        } catch {
+            keys.forget()
+            throw error
         }
-        scratchCount = used
     }
 
     /// Validates the JSON value `text` (with optional surrounding whitespace) and appends its
