@@ -179,12 +179,15 @@ public struct FieldColumn {
         _ = try r.readBytes(BitPacking.byteCount(bits: counts[Int(TypeTag.bool.rawValue)]))
         // The tables fill local arrays, which the compiler knows are not shared (a property's
         // appends checked that for every value).
-        // Integers are written straight into the table's storage (no append per value).
+        // Integers are written straight into the table's storage (no append per value). Room for
+        // at least one: with none, the initializer would store the count into the shared empty
+        // array (a write that ThreadSanitizer reports as a race between columns).
         let delta = entry.usesDelta
-        self.ints = try [Int64](unsafeUninitializedCapacity: counts[Int(TypeTag.int.rawValue)]) {
+        let intCount = counts[Int(TypeTag.int.rawValue)]
+        self.ints = try [Int64](unsafeUninitializedCapacity: max(intCount, 1)) {
             (ints, filled) throws(JACError) in
             var previous: Int64 = 0
-            while filled < ints.count {
+            while filled < intCount {
                 let v = try r.readZigzag()
                 if delta && filled > 0 {
                     let (sum, overflow) = previous.addingReportingOverflow(v)
