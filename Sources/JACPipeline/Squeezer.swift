@@ -30,8 +30,8 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// `spares` may keep what the budget no longer uses of `maxInFlightBytes` (up to two of the
 /// largest blocks), so chunks in flight and kept stay within `maxInFlightBytes`, and nothing
 /// once the reader is done (an input of one file's size holds its text once, not more).
-/// At most `maxInFlight` blocks are held, which lets tiny blocks flow in batches. With one thread the reader runs the jobs itself (an inline
-/// `WorkPool`), while this thread writes.
+/// At most `maxInFlight` blocks are held, which lets tiny blocks flow in batches. With one
+/// thread the reader runs the jobs itself (an inline `WorkPool`), while this thread writes.
 /// Each block's bytes depend only on its records and the options, never on the thread that
 /// made them or on timing; so does the error reported for bad input: the one earliest in the
 /// input (a failed block waits for its turn in the `ReorderWindow`, like results).
