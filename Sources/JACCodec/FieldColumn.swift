@@ -206,7 +206,7 @@ public struct FieldColumn {
         for _ in 0 ..< decimalCount {
             let sign = try r.readByte()
             guard sign <= 1 else { throw JACError(.corruptBlock, "decimal sign byte \(sign)") }
-            let digits = try FieldColumn.lengthPrefixed(&r, limit: Limits.maxDecimalDigits, "decimal digit count")
+            let digits = try r.readLengthPrefixed(limit: Limits.maxDecimalDigits, "decimal digit count")
             // A sign byte was read: the payload has an address.
             guard !digits.isEmpty,
                   WordMasks.digitsEnd(p.baseAddress!.assumingMemoryBound(to: UInt8.self), digits.lowerBound, digits.upperBound)
@@ -240,7 +240,7 @@ public struct FieldColumn {
         do throws(JACError) {
             for list in 0 ..< 2 {
                 for _ in 0 ..< counts[5 + list] {
-                    let range = try FieldColumn.lengthPrefixed(&r, limit: Limits.maxStringBytes,
+                    let range = try r.readLengthPrefixed(limit: Limits.maxStringBytes,
                                                                "\(list == 0 ? "object" : "array") length")
                     if list == 0 { objects.append(range) } else { arrays.append(range) }
                 }
@@ -257,31 +257,11 @@ public struct FieldColumn {
     /// becomes false if they need an escape.
     @inline(__always)
     private static func readString(_ r: inout ByteReader, what: String, plain: inout Bool) throws(JACError) -> Range<Int> {
-        let range = try lengthPrefixed(&r, limit: Limits.maxStringBytes, "\(what) length")
+        let range = try r.readLengthPrefixed(limit: Limits.maxStringBytes, "\(what) length")
         let (valid, needsNone) = UTF8Validator.checkString(UnsafeRawBufferPointer(rebasing: r.bytes[range]))
         guard valid else { throw JACError(.corruptBlock, "\(what) is not valid UTF-8") }
         if !needsNone { plain = false }
         return range
-    }
-
-    /// A value stored as a varint length (at most `limit`) and that many bytes: their range. A
-    /// one-byte length that fits (nearly all) is taken here without `ByteReader`'s calls; any
-    /// other, and every error with its message, goes through them.
-    @inline(__always)
-    private static func lengthPrefixed(_ r: inout ByteReader, limit: Int, _ what: @autoclosure () -> String) throws(JACError)
-        -> Range<Int> {
-        let at = r.position
-        if at < r.bytes.count {
-            let n = Int(r.bytes[at])
-            if n < 0x80 && n <= limit && n < r.bytes.count - at {
-                r.position = at + 1 + n
-                return at + 1 ..< at + 1 + n
-            }
-        }
-        let n = try r.readLength(limit: limit, what())
-        let start = r.position
-        _ = try r.readBytes(n)
-        return start ..< start + n
     }
 
     /// The string value whose varint is at `at` in `payload` (a column's, checked by `index`),

@@ -87,6 +87,25 @@ public struct ByteReader {
         position += count
         return slice
     }
+
+    /// A value stored as a varint length (at most `limit`) and that many bytes: their range in
+    /// `bytes`. A one-byte length that fits (nearly all) is taken without `readLength`'s and
+    /// `readBytes`' calls; any other, and every error with its message, goes through them.
+    @inlinable @inline(__always)
+    public mutating func readLengthPrefixed(limit: Int, _ what: @autoclosure () -> String) throws(JACError) -> Range<Int> {
+        let at = position
+        if at < bytes.count {
+            let n = Int(bytes[at])
+            if n < 0x80 && n <= limit && n < bytes.count - at {
+                position = at + 1 + n
+                return at + 1 ..< at + 1 + n
+            }
+        }
+        let n = try readLength(limit: limit, what())
+        let start = position
+        _ = try readBytes(n)
+        return start ..< start + n
+    }
 }
 
 extension Array where Element == UInt8 {
