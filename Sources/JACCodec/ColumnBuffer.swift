@@ -55,7 +55,7 @@ extension ColumnBuffer where Element == UInt8 {
     func append(counted bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         reserve(n + Limits.maxVarintBytes)
-        let o = put(varint: UInt64(n), at: count)
+        let o = Varint.write(UInt64(n), to: base, at: count)
         if n > 0 { memcpy(base + o, bytes.baseAddress!, n) }
         count = o + n
     }
@@ -64,20 +64,6 @@ extension ColumnBuffer where Element == UInt8 {
     @inline(__always)
     func append(zigzag v: Int64) {
         reserve(Limits.maxVarintBytes)
-        count = put(varint: Varint.zigzag(v), at: count)
-    }
-
-    /// Writes a varint at `o` (room reserved) and returns where it ends.
-    @inline(__always)
-    private func put(varint value: UInt64, at o: Int) -> Int {
-        var v = value
-        var o = o
-        while v >= 0x80 {
-            base[o] = UInt8(truncatingIfNeeded: v) | 0x80
-            v >>= 7
-            o += 1
-        }
-        base[o] = UInt8(truncatingIfNeeded: v)
-        return o + 1
+        count = Varint.write(Varint.zigzag(v), to: base, at: count)
     }
 }

@@ -223,16 +223,7 @@ struct FieldColumnBuilder {
         out.append(contentsOf: repeatElement(0, count: length))
         out.withUnsafeMutableBufferPointer { buffer in
             var o = start
-            for i in 0 ..< count {
-                var v = value(i)
-                while v >= 0x80 {
-                    buffer[o] = UInt8(truncatingIfNeeded: v) | 0x80
-                    v >>= 7
-                    o += 1
-                }
-                buffer[o] = UInt8(truncatingIfNeeded: v)
-                o += 1
-            }
+            for i in 0 ..< count { o = Varint.write(value(i), to: buffer.baseAddress!, at: o) }
         }
     }
 

@@ -19,6 +19,12 @@ struct VarintTests {
             return v
         }
         #expect(decoded == value)
+        // The pointer writer the column buffers use, after a byte already there.
+        var room = [UInt8](repeating: 0xAA, count: 1 + Limits.maxVarintBytes + 1)
+        let end = room.withUnsafeMutableBufferPointer { Varint.write(value, to: $0.baseAddress!, at: 1) }
+        #expect(end == 1 + out.count)
+        #expect(Array(room[1 ..< end]) == out)
+        #expect(room[0] == 0xAA && room[end...].allSatisfy { $0 == 0xAA })
     }
 
     @Test func acceptsNonMinimalEncodings() throws {
