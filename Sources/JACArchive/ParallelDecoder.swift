@@ -146,10 +146,6 @@ public final class ParallelDecoder: @unchecked Sendable {
         var paths: [JSONPath?]?
         var chunkStarts: [Int] = []
         var positions: [[RecordWriter.Position]] = []
-        /// Per field whose nested values are checked in parts: the parts' results, and how
-        /// many are still running.
-        var checks: [[FieldColumn.NestedCheck]] = []
-        var checksLeft: [Int] = []
         var errors: [JACError?] = []
         var failure: JACError?
         var pending = 0
@@ -229,8 +225,6 @@ public final class ParallelDecoder: @unchecked Sendable {
             ?? max(1, job.records.count)
         job.chunkStarts = Array(stride(from: job.records.lowerBound, to: job.records.upperBound, by: step))
         job.positions = Array(repeating: [], count: job.entries.count)
-        job.checks = Array(repeating: [], count: job.entries.count)
-        job.checksLeft = Array(repeating: 0, count: job.entries.count)
         job.chunks = job.chunkStarts.map { _ in Chunk() }
     }
 
@@ -466,14 +460,6 @@ public final class ParallelDecoder: @unchecked Sendable {
         let chunkRecords: Int?
     }
 
-    /// A field of at least this many payload bytes has its nested values checked in parts,
-    /// `checkParts` per worker, when a pool has threads: with one block, rendering waits for
-    /// the slowest field, and checking nested JSON is most of an array field's decode
-    /// (geonames' `alternatenames`: 5.6 MB, 0.8 of the block's decode; zeek's `TTLs`: 0.64 MB,
-    /// a fifth of it, about what each of 4 threads decodes).
-    public static let splitBytes = 256 << 10
-    static let checkParts = 4
-
     /// Opens a block and queues the decoding of its fields.
     private func open(_ job: Job, worker: Int, _ crew: Crew) {
         var openError: JACError?
@@ -504,71 +490,31 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     /// Decodes one field, or locates a large one's nested values and queues their checks in
-    /// parts.
+    /// parts (`NestedCheckParts`).
     private func decode(_ job: Job, field i: Int, worker: Int, _ crew: Crew) {
-        let split = !crew.pool.isInline && job.entries[i].uncompressedLength >= ParallelDecoder.splitBytes
-        var column: FieldColumn
+        let split = NestedCheckParts.splits(job.entries[i], on: crew.pool)
+        let column: FieldColumn
         do throws(JACError) {
             column = try decodeField(job, i, decoder: crew.decoders[worker], checkingNested: !split)
         } catch {
             return finished(job, field: i, .failure(error), crew)
         }
-        let n = column.nestedCount
-        let parts = min(n, ParallelDecoder.checkParts * crew.pool.workers)
-        guard split, parts > 1 else {
-            if split {
-                do throws(JACError) { try finishNested(job, field: i, &column, [column.checkNested(0 ..< n)]) } catch {
-                    return finished(job, field: i, .failure(error), crew)
-                }
-            }
-            return finished(job, field: i, .success(column), crew)
+        guard split else { return finished(job, field: i, .success(column), crew) }
+        let nested = NestedCheckParts(column, entry: job.entries[i], workers: crew.pool.workers)
+        guard nested.parts.count > 1 else {
+            return finished(job, field: i, located(job, nested.parts.isEmpty ? nested.finish() : nested.check(part: 0)!), crew)
         }
-        lock.lock()
-        job.columns[i] = column
-        job.checks[i] = Array(repeating: FieldColumn.NestedCheck(), count: parts)
-        job.checksLeft[i] = parts
-        lock.unlock()
-        let bytes = job.entries[i].uncompressedLength / parts
-        for k in 0 ..< parts {
-            let part = n * k / parts ..< n * (k + 1) / parts
+        let bytes = job.entries[i].uncompressedLength / nested.parts.count
+        for k in nested.parts.indices {
             crew.pool.add(lane: Lane.decode, kind: .decode, bytes: bytes, group: job.sequence) { [self] _ in
-                check(job, field: i, part: k, values: part, crew)
+                if let result = nested.check(part: k) { finished(job, field: i, located(job, result), crew) }
             }
         }
     }
 
-    /// Checks part `k` of a field's nested values; the last part to finish finishes the field.
-    private func check(_ job: Job, field i: Int, part k: Int, values: Range<Int>, _ crew: Crew) {
-        let result = unchecked(job, field: i).checkNested(values)
-        lock.lock()
-        job.checks[i][k] = result
-        job.checksLeft[i] -= 1
-        guard job.checksLeft[i] == 0 else { return lock.unlock() }
-        // The other parts' copies are gone: the column is finished without copying its payload.
-        var column = job.columns[i]!
-        job.columns[i] = nil
-        let checks = job.checks[i]
-        job.checks[i] = []
-        lock.unlock()
-        do throws(JACError) { try finishNested(job, field: i, &column, checks) } catch {
-            return finished(job, field: i, .failure(error), crew)
-        }
-        finished(job, field: i, .success(column), crew)
-    }
-
-    /// The column of field `i` whose nested values are being checked (a copy of its tables).
-    private func unchecked(_ job: Job, field i: Int) -> FieldColumn {
-        lock.lock()
-        defer { lock.unlock() }
-        return job.columns[i]!
-    }
-
-    /// Hands the checks of field `i`'s nested values to its column; errors name the block and field.
-    private func finishNested(_ job: Job, field i: Int, _ column: inout FieldColumn,
-                              _ checks: [FieldColumn.NestedCheck]) throws(JACError) {
-        try locating(job) { () throws(JACError) in
-            try BlockDecoder.locating(job.entries[i]) { () throws(JACError) in try column.finishNested(checks) }
-        }
+    /// `result` with its error, if any, naming the block.
+    private func located(_ job: Job, _ result: Result<FieldColumn, JACError>) -> Result<FieldColumn, JACError> {
+        Result { () throws(JACError) in try locating(job) { () throws(JACError) in try result.get() } }
     }
 
     /// Field `i` is decoded (or failed): finds where its chunks start, and the last field of

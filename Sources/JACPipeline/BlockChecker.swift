@@ -6,25 +6,25 @@ import JACWire
 /// jac-assemble's check of a block from a frame before it is written, as
 /// `BlockDecoder.check` does it (frame, CRC, every segment decompressed and decoded), with the
 /// fields decoded on a `WorkPool`: else an input of one block, compressed by jac-squeeze on
-/// every thread, is checked on one. Fields go largest first, and the nested values of a field
-/// over `pieceBytes` are checked in pieces on every worker: one field can hold most of a block
-/// (geonames' alternatenames, three quarters), and the check runs when jac-squeeze is done,
-/// so the other threads would wait for it. The error is the first failing field in directory
-/// order, as the check on one thread says it (`FieldColumn.finishNested` takes a split field's
-/// pieces in order).
-/// Memory: one decoded field per worker besides the block (pieces run before the next field).
+/// every thread, is checked on one. Fields go largest first, and a large field's nested values
+/// are checked in parts on every worker (`NestedCheckParts`, as `jac unpack` does): the check
+/// runs when jac-squeeze is done, so the other threads would wait for one field. The error is
+/// the first failing field in directory order, as the check on one thread says it.
+/// Memory: one decoded field per worker besides the block (parts run before the next field).
 public final class BlockChecker: @unchecked Sendable {
     private let pool: WorkPool
     private let decoders: [BlockDecoder]
-    private let pieceBytes: Int
+    private let splitBytes: Int
     private let monitor = Monitor()
     private var errors: [JACError?] = []
     private var pending = 0
 
-    public init(threads: Int, segmentLimit: Int, pieceBytes: Int = 1 << 20) throws(JACError) {
+    /// - Parameter splitBytes: the payload bytes from which a field's nested values are checked
+    ///   in parts (`NestedCheckParts.minBytes`; tests split small fields).
+    public init(threads: Int, segmentLimit: Int, splitBytes: Int = NestedCheckParts.minBytes) throws(JACError) {
         pool = try WorkPool(threads: threads, lanes: 2)
         decoders = (0 ..< pool.workers).map { _ in BlockDecoder(segmentLimit: segmentLimit) }
-        self.pieceBytes = max(1, pieceBytes)
+        self.splitBytes = max(1, splitBytes)
     }
 
     /// Ends the pool's threads; call once the last block is checked.
@@ -59,27 +59,6 @@ public final class BlockChecker: @unchecked Sendable {
         let areaStart: Int
     }
 
-    /// A column decoded with its nested values left to pieces, and what the pieces found.
-    private final class Deferred: @unchecked Sendable {
-        var column: FieldColumn
-        var checks: [FieldColumn.NestedCheck]
-        var left: Int
-
-        init(_ column: FieldColumn, pieces: Int) {
-            self.column = column
-            checks = Array(repeating: FieldColumn.NestedCheck(), count: pieces)
-            left = pieces
-        }
-
-        /// The field's error once every piece is checked: the first in the payload's order, as
-        /// one pass finds it.
-        func finish(_ entry: FieldDirectoryEntry) -> JACError? {
-            BlockChecker.error { () throws(JACError) in
-                try BlockDecoder.locating(entry) { () throws(JACError) in try column.finishNested(checks) }
-            }
-        }
-    }
-
     private func column(_ i: Int, of block: Block, worker: Int, checkingNested: Bool) throws(JACError) -> FieldColumn {
         let entry = block.header.fields[i]
         let start = block.areaStart + entry.segmentOffset
@@ -91,7 +70,7 @@ public final class BlockChecker: @unchecked Sendable {
 
     private func checkField(_ i: Int, of block: Block, worker: Int) {
         let entry = block.header.fields[i]
-        let split = !pool.isInline && entry.uncompressedLength > pieceBytes
+        let split = NestedCheckParts.splits(entry, on: pool, minBytes: splitBytes)
         let decoded: FieldColumn
         do throws(JACError) {
             decoded = try column(i, of: block, worker: worker, checkingNested: !split)
@@ -99,22 +78,21 @@ public final class BlockChecker: @unchecked Sendable {
             return finish(i, error)
         }
         guard split else { return finish(i, nil) }
-        let values = decoded.nestedCount
-        let count = min(values, (entry.uncompressedLength + pieceBytes - 1) / pieceBytes)
-        let deferred = Deferred(decoded, pieces: count)
-        guard count > 0 else { return finish(i, deferred.finish(entry)) }
-        for k in 0 ..< count {
-            let part = values * k / count ..< values * (k + 1) / count
-            pool.add(lane: 0, kind: .check, bytes: entry.uncompressedLength / count) { [self] _ in
-                let check = deferred.column.checkNested(part)
-                monitor.lock()
-                deferred.checks[k] = check
-                deferred.left -= 1
-                let last = deferred.left == 0
-                monitor.unlock()
-                if last { finish(i, deferred.finish(entry)) }
+        let nested = NestedCheckParts(decoded, entry: entry, workers: pool.workers)
+        guard nested.parts.count > 1 else {
+            return finish(i, nested.parts.isEmpty ? nested.finish() : nested.check(part: 0)!)
+        }
+        for k in nested.parts.indices {
+            pool.add(lane: 0, kind: .check, bytes: entry.uncompressedLength / nested.parts.count) { [self] _ in
+                if let result = nested.check(part: k) { finish(i, result) }
             }
         }
+    }
+
+    /// Field i is checked, with `result`'s error or none.
+    private func finish(_ i: Int, _ result: Result<FieldColumn, JACError>) {
+        guard case .failure(let error) = result else { return finish(i, nil) }
+        finish(i, error)
     }
 
     /// Field i is checked, with `failure` or none.
@@ -124,14 +102,5 @@ public final class BlockChecker: @unchecked Sendable {
         pending -= 1
         if pending == 0 { monitor.broadcast() }
         monitor.unlock()
-    }
-
-    fileprivate static func error(_ body: () throws(JACError) -> Void) -> JACError? {
-        do throws(JACError) {
-            try body()
-            return nil
-        } catch {
-            return error
-        }
     }
 }

@@ -6,7 +6,7 @@ import JACTestSupport
 import JACWire
 import Testing
 
-/// A field of more than `ParallelDecoder.splitBytes` has its nested values checked in parts on a
+/// A field of more than `NestedCheckParts.minBytes` has its nested values checked in parts on a
 /// pool: the text is the one-thread text, and a damaged value (under a valid CRC) fails with
 /// the error one thread reports.
 struct NestedSplitTests {
@@ -23,7 +23,7 @@ struct NestedSplitTests {
         var payloads = try BlockEncoder(options: EncodingOptions()).encode([raw])
         #expect(payloads.count == 1)
         let f = try #require(payloads[0].fields.firstIndex { $0.name == Array("tags".utf8) })
-        #expect(payloads[0].fields[f].bytes.count > ParallelDecoder.splitBytes)
+        #expect(payloads[0].fields[f].bytes.count > NestedCheckParts.minBytes)
         // Record r's array is the r-th value; a `"` that opens one of its strings becomes `!`.
         var bytes = payloads[0].fields[f].bytes
         var seen = 0, k = 0

@@ -97,8 +97,8 @@ struct AssembleCheckTests {
             }
         }.joined(separator: "\n") + "\n"
         let block = try Self.storedBlock(Array(records.utf8), h).1
-        // 16 bytes a piece: every field with nested values is split.
-        let checker = try BlockChecker(threads: 3, segmentLimit: Limits.defaultSegmentMaxBytes, pieceBytes: 16)
+        // From 16 bytes on: every field with nested values is split.
+        let checker = try BlockChecker(threads: 3, segmentLimit: Limits.defaultSegmentMaxBytes, splitBytes: 16)
         defer { checker.stop() }
         let decoder = BlockDecoder()
         func verdict(_ check: () throws(JACError) -> BlockHeader) -> String {
