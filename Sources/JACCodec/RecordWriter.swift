@@ -149,23 +149,27 @@ public struct RecordWriter {
     /// record was already written before, for array commas. Returns how many records it finished.
     public mutating func write(upTo end: Int, layout: RecordLayout, first: inout Bool, budget: Int = .max,
                                to out: inout [UInt8]) -> Int {
-        makeUnique()
-        var spool = TextSpool()
-        defer { spool.deallocate() }
-        let finished = hasPaths
-            ? renderObjectsWithPaths(upTo: end, layout: layout, first: &first, budget: budget, spool: &spool, to: &out)
-            : renderObjects(upTo: end, layout: layout, first: &first, budget: budget, spool: &spool, to: &out)
-        spool.flush(to: &out)
-        return finished
+        spooling(to: &out) { w, spool, out in
+            w.hasPaths
+                ? w.renderObjectsWithPaths(upTo: end, layout: layout, first: &first, budget: budget, spool: &spool, to: &out)
+                : w.renderObjects(upTo: end, layout: layout, first: &first, budget: budget, spool: &spool, to: &out)
+        }
     }
 
     /// Appends one line per record up to record `end`: CSV cells or tab-separated JSON values,
     /// in key order, stopping like `write(upTo:)`.
     public mutating func writeRows(upTo end: Int, format: RowFormat, budget: Int = .max, to out: inout [UInt8]) -> Int {
+        spooling(to: &out) { w, spool, out in w.renderRows(upTo: end, format: format, budget: budget, spool: &spool, to: &out) }
+    }
+
+    /// Runs a render with a spool of its own, on state no copy of the writer shares, and moves
+    /// the spool's text to the end of `out`; returns the records it finished.
+    private mutating func spooling(to out: inout [UInt8],
+                                   _ render: (inout RecordWriter, inout TextSpool, inout [UInt8]) -> Int) -> Int {
         makeUnique()
         var spool = TextSpool()
         defer { spool.deallocate() }
-        let finished = renderRows(upTo: end, format: format, budget: budget, spool: &spool, to: &out)
+        let finished = render(&self, &spool, &out)
         spool.flush(to: &out)
         return finished
     }
