@@ -41,6 +41,20 @@ public final class NestedCheckParts: @unchecked Sendable {
         left = count
     }
 
+    /// Checks the parts as jobs on `pool` (in `lane`, traced as `kind` of `group`) and calls
+    /// `done` once with the field (`finish`), on the thread whose part ended last; with fewer
+    /// than two parts, here and now.
+    public func run(on pool: WorkPool, lane: Int, kind: TaskTrace.Kind, group: Int = -1,
+                    done: @escaping @Sendable (Result<FieldColumn, JACError>) -> Void) {
+        guard parts.count > 1 else { return done(parts.isEmpty ? finish() : check(part: 0)!) }
+        let bytes = entry.uncompressedLength / parts.count
+        for k in parts.indices {
+            pool.add(lane: lane, kind: kind, bytes: bytes, group: group) { [self] _ in
+                if let result = check(part: k) { done(result) }
+            }
+        }
+    }
+
     /// Checks part `k` (on any thread); the last part to finish returns the field (`finish`),
     /// the others nil.
     public func check(part k: Int) -> Result<FieldColumn, JACError>? {

@@ -500,16 +500,10 @@ public final class ParallelDecoder: @unchecked Sendable {
             return finished(job, field: i, .failure(error), crew)
         }
         guard split else { return finished(job, field: i, .success(column), crew) }
-        let nested = NestedCheckParts(column, entry: job.entries[i], workers: crew.pool.workers)
-        guard nested.parts.count > 1 else {
-            return finished(job, field: i, located(job, nested.parts.isEmpty ? nested.finish() : nested.check(part: 0)!), crew)
-        }
-        let bytes = job.entries[i].uncompressedLength / nested.parts.count
-        for k in nested.parts.indices {
-            crew.pool.add(lane: Lane.decode, kind: .decode, bytes: bytes, group: job.sequence) { [self] _ in
-                if let result = nested.check(part: k) { finished(job, field: i, located(job, result), crew) }
+        NestedCheckParts(column, entry: job.entries[i], workers: crew.pool.workers)
+            .run(on: crew.pool, lane: Lane.decode, kind: .decode, group: job.sequence) { [self] result in
+                finished(job, field: i, located(job, result), crew)
             }
-        }
     }
 
     /// `result` with its error, if any, naming the block.

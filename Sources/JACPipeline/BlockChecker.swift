@@ -78,14 +78,8 @@ public final class BlockChecker: @unchecked Sendable {
             return finish(i, error)
         }
         guard split else { return finish(i, nil) }
-        let nested = NestedCheckParts(decoded, entry: entry, workers: pool.workers)
-        guard nested.parts.count > 1 else {
-            return finish(i, nested.parts.isEmpty ? nested.finish() : nested.check(part: 0)!)
-        }
-        for k in nested.parts.indices {
-            pool.add(lane: 0, kind: .check, bytes: entry.uncompressedLength / nested.parts.count) { [self] _ in
-                if let result = nested.check(part: k) { finish(i, result) }
-            }
+        NestedCheckParts(decoded, entry: entry, workers: pool.workers).run(on: pool, lane: 0, kind: .check) { [self] result in
+            finish(i, result)
         }
     }
 
