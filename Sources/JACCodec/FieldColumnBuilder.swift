@@ -244,7 +244,7 @@ struct FieldColumnBuilder {
                 var index = -1
                 do throws(JACError) {
                     while !r.isAtEnd {
-                        let string = try r.readBytes(r.readLength(limit: raw.count, "string length"))
+                        let string = UnsafeRawBufferPointer(rebasing: raw[try r.readLengthPrefixed(limit: raw.count, "string length")])
                         if index < 0 || !ByteEquality.same(previous, string) {
                             index = entries.intern(string).index
                             if entries.count > maxEntries {

@@ -85,7 +85,9 @@ struct RepeatedKeys: Sendable {
         }
         for f in fields[matched ..< plain] {
             let key = UnsafeMutableBufferPointer(rebasing: scratch[f.key])
-            guard 40 * keys.count + long.count + key.count + 40 <= RepeatedKeys.maxBytes else { break }
+            // The kept keys with this one, and the long bytes with its own: what `maxBytes` bounds.
+            let stride = MemoryLayout<Key>.stride
+            guard stride * (keys.count + 1) + long.count + key.count <= RepeatedKeys.maxBytes else { break }
             var k = Key(pattern: (0, 0), mask: (0, 0), start: long.count, length: key.count)
             let n = min(key.count + 1, 16)
             withUnsafeMutableBytes(of: &k.pattern) { pattern in
