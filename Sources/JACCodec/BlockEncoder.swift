@@ -106,15 +106,57 @@ public final class BlockEncoder {
 
     /// The blocks of a raw block from its chunks' columns (`columns[i]` from `chunks[i]`). When
     /// the whole block would need cutting, encodes it again record by record, which decides the
-    /// cuts.
+    /// cuts, from the chunks' text or, where it was taken (`RawChunk.takeText`, only from chunks
+    /// whose records have their keys in field order), from their records written again from
+    /// the columns.
     public func merge(_ columns: [ColumnSet], of chunks: [RawChunk]) throws(JACError) -> [PendingBlock] {
-        guard columns.reduce(0, { $0 + $1.recordCount }) == chunks.reduce(0, { $0 + $1.recordCount }) else {
+        guard columns.count == chunks.count, zip(columns, chunks).allSatisfy({ $0.recordCount == $1.recordCount }) else {
             throw JACError(.bug, "chunks do not cover the block")
         }
         if let block = PendingBlock(joining: columns, options: options) {
             return block.recordCount > 0 ? [block] : []
         }
-        return try encode(chunks).map(PendingBlock.init)
+        var whole = chunks
+        for c in whole.indices where whole[c].textTaken {
+            whole[c] = try rewrite(whole[c], from: columns[c])
+        }
+        return try encode(whole).map(PendingBlock.init)
+    }
+
+    /// The records of `chunk` written again from its columns, at their places in the input. They
+    /// hold the same values (a number printed and parsed again gives the same sign, digits and
+    /// exponent, doc/format.md §6.4; strings and nested text are stored as our writer prints
+    /// them), and their keys come in field order, as they came (`ColumnSet.keysInFieldOrder`):
+    /// encoding them gives the blocks, cuts and errors of the text they came from.
+    private func rewrite(_ chunk: RawChunk, from set: ColumnSet) throws(JACError) -> RawChunk {
+        guard set.keysInFieldOrder else {
+            throw JACError(.bug, "the text of chunk \(chunk.index) of raw block \(chunk.block) was taken, but its keys are not in field order")
+        }
+        var firstSeen = options
+        firstSeen.canonicalizeKeys = false
+        let block = set.payloads(options: firstSeen)
+        let fields = try block.fields.map { (f) throws(JACError) in
+            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
+        }
+        var writer = RecordWriter(columns: fields)
+        var text: [UInt8] = []
+        var first = true
+        _ = writer.write(upTo: block.recordCount, layout: .ndjson, first: &first, to: &text)
+        var rewritten = RawChunk(block: chunk.block, index: chunk.index, isLast: chunk.isLast)
+        rewritten.reserveCapacity(bytes: text.count, records: chunk.recordCount)
+        // One record per line: the writer escapes every line break inside a value.
+        var start = 0
+        for r in 0 ..< chunk.recordCount {
+            guard let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+                throw JACError(.bug, "chunk \(chunk.index) of raw block \(chunk.block) rewrites to fewer records")
+            }
+            text.withUnsafeBytes { rewritten.append(UnsafeRawBufferPointer(rebasing: $0[start ..< end]), line: chunk.lines[r], column: chunk.columns[r]) }
+            start = end + 1
+        }
+        guard start == text.count else {
+            throw JACError(.bug, "chunk \(chunk.index) of raw block \(chunk.block) rewrites to more records")
+        }
+        return rewritten
     }
 
     /// The parser, kept between calls for its buffers, as a local: passed from a local, it is

@@ -24,6 +24,11 @@ public struct ColumnSet {
     /// (no duplicates), else 0: a record with the same keys is routed without looking at them.
     private var routedSequence = 0
     private var pendingEstimate = 0
+    /// Whether `route` maps the record's keys, each once, to fields in increasing order.
+    private var routeInOrder = true
+    /// Whether every record added came with its keys in field order, each once: the records can
+    /// then be written back from the columns with their keys as they came (`BlockEncoder.merge`).
+    public private(set) var keysInFieldOrder = true
 
     public init() {}
 
@@ -77,7 +82,9 @@ public struct ColumnSet {
                 }
             }
         }
-        if !route.contains(-1) { routedSequence = sequence }
+        routeInOrder = route.first.map { $0 >= 0 } ?? true
+        for i in route.indices.dropFirst() where route[i] <= route[i - 1] { routeInOrder = false }
+        routedSequence = route.contains(-1) ? 0 : sequence
     }
 
     /// `route` for keys that are not all where the record before had them.
@@ -162,6 +169,7 @@ public struct ColumnSet {
             }
         }
         estimate += pendingEstimate
+        keysInFieldOrder = keysInFieldOrder && routeInOrder
         recordCount += 1
     }
 

@@ -21,6 +21,15 @@ public struct FieldPayload: Sendable {
         self.tagBytes = tagBytes
         self.bytes = bytes
     }
+
+    /// The directory entry of this payload stored as it is (compressor 0): what reads it back
+    /// without compressing it, as `BlockEncoder` does to write a chunk's records again.
+    public var storedEntry: FieldDirectoryEntry {
+        FieldDirectoryEntry(name: name, compressor: 0, level: 0, presenceBytes: presenceBytes, tagBytes: tagBytes,
+                            valueCountPresent: valueCountPresent, encodingFlags: encodingFlags,
+                            dictEntryCount: dictEntryCount, uncompressedLength: bytes.count,
+                            compressedLength: bytes.count, segmentOffset: 0)
+    }
 }
 
 /// The fields of one block, in directory order, before compression.

@@ -17,6 +17,8 @@ public struct RawChunk: Sendable, Equatable {
     /// 1-based line and column of each record's first byte in the input.
     public var lines: [Int] = []
     public var columns: [Int] = []
+    /// Whether `takeText` moved the text out: the records' places and count stay.
+    public private(set) var textTaken = false
 
     public init(block: Int, index: Int = 0, isLast: Bool = true) {
         self.block = block
@@ -40,10 +42,22 @@ public struct RawChunk: Sendable, Equatable {
         self.block = block
         self.index = index
         isLast = false
+        textTaken = false
         text.removeAll(keepingCapacity: true)
         recordEnds.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
         columns.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves the text out, as a chunk of its own to be filled again while warm, keeping the
+    /// records' places and count: once a chunk's records are in columns, only a block that
+    /// must be cut reads them again, and `BlockEncoder.merge` writes those from the columns. So
+    /// a large block holds the text of the chunks being encoded, not all of its text.
+    public mutating func takeText() -> RawChunk {
+        var spare = RawChunk(block: block, index: index, isLast: isLast)
+        swap(&spare.text, &text)
+        textTaken = true
+        return spare
     }
 
     public mutating func reserveCapacity(bytes: Int, records: Int) {

@@ -125,8 +125,13 @@ public final class Splitter: @unchecked Sendable {
     /// and the slack, and the places of as many records as fit, two bytes each, or a block's.
     /// A chunk that grew past it (a longer record) is not kept for reuse.
     public static func chunkBytesBound(_ options: SplitOptions) -> Int {
-        let text = options.chunkBytes + chunkSlack
+        let text = chunkTextBound(options)
         return text + 24 * min(options.blockRecords, text / 2)
+    }
+
+    /// The text of a chunk of `options`' usual size, at most: its limit and the slack.
+    public static func chunkTextBound(_ options: SplitOptions) -> Int {
+        options.chunkBytes + chunkSlack
     }
 
     private func advanceUntilFailure() {

@@ -26,10 +26,12 @@ public struct SqueezeOptions: Equatable, Sendable {
 /// exceed it, up to `SplitOptions.maxBlockBytes`. Once a block was read whole, the budget is
 /// the same model for blocks the size of the largest so far (at least a chunk's), so reading
 /// runs ahead by the blocks the threads can use, not by `maxInFlightBytes` of small blocks;
-/// a block's chunks go to `spares` once it is joined, to be filled again while still warm, and
-/// `spares` may keep what the budget no longer uses of `maxInFlightBytes` (up to two of the
-/// largest blocks), so chunks in flight and kept stay within `maxInFlightBytes`, and nothing
-/// once the reader is done (an input of one file's size holds its text once, not more).
+/// a chunk's text goes to `spares` as soon as its records are in columns (`RawChunk.takeText`),
+/// to be filled again while still warm, and the text read and not yet encoded is held to a
+/// chunk per thread and one more (`textLimit`), so a large block holds a few chunks' text, not
+/// all of it. `spares` may keep that much, or what the budget no longer uses of
+/// `maxInFlightBytes` (up to two of the largest blocks), so chunks in flight and kept stay within
+/// `maxInFlightBytes`, and nothing once the reader is done.
 /// At most `maxInFlight` blocks are held, which lets tiny blocks flow in batches. With one
 /// thread the reader runs the jobs itself (an inline `WorkPool`), while this thread writes.
 /// Each block's bytes depend only on its records and the options, never on the thread that
@@ -70,11 +72,17 @@ public final class Squeezer: @unchecked Sendable {
     /// size): tiny blocks still go to the pool many at a time.
     static let minBlockBytes = SplitOptions().chunkBytes
 
+    /// The text a pool of `workers` threads may hold read and not yet encoded: a chunk of
+    /// `SplitOptions`' usual size per thread and one more (a longer chunk goes alone).
+    static func textLimit(workers: Int) -> Int {
+        ByteBudget.inFlightBytes(threads: workers, itemBytes: Splitter.chunkTextBound(SplitOptions()))
+    }
+
     /// Pulls raw chunks from `input` (on a reader thread) until it returns nil, and calls
     /// `output` on this thread with each raw block's encoded blocks, in sequence order.
     /// Chunks must come in order: blocks numbered 0, 1, 2, ..., each block's chunks numbered
-    /// from 0 up to one marked last. Stops at the first error and throws it. Chunks whose
-    /// block is joined go to `spares` (as far as its bound lets), for `input` to fill again.
+    /// from 0 up to one marked last. Stops at the first error and throws it. A chunk's text
+    /// goes to `spares` once it is encoded (as far as its bound lets), for `input` to fill again.
     public func run(input: @escaping @Sendable () throws(JACError) -> RawChunk?, spares: FreeList<RawChunk>? = nil,
                     output: (_ sequence: Int, _ blocks: [EncodedBlock]) throws(JACError) -> Void) throws(JACError) {
         // Never inline: the reader thread splits the input while the worker encodes.
@@ -109,6 +117,7 @@ public final class Squeezer: @unchecked Sendable {
         // Let the reader and the pool see the end (or the failure) and stop before returning.
         flow.window.close()
         flow.budget.close()
+        flow.unencoded.close()
         pool.stop()
         flow.waitForReader()
         if let failure { throw failure }
@@ -147,6 +156,8 @@ public final class Squeezer: @unchecked Sendable {
         let options: SqueezeOptions
         let pool: WorkPool
         let budget: ByteBudget
+        /// Bytes of chunk text read and not yet encoded.
+        let unencoded: ByteBudget
         let window: ReorderWindow<Finished>
         let encoders: [BlockEncoder]
         let compressors: [SegmentCompressor]
@@ -161,6 +172,8 @@ public final class Squeezer: @unchecked Sendable {
             self.spares = spares
             self.pool = pool
             self.budget = budget
+            unencoded = ByteBudget(limit: Squeezer.textLimit(workers: pool.workers))
+            spares?.setMaxBytes(min(unencoded.maxLimit, budget.maxLimit))
             self.window = window
             encoders = (0 ..< pool.workers).map { _ in BlockEncoder(options: options.encoding) }
             compressors = (0 ..< pool.workers).map { _ in SegmentCompressor() }
@@ -225,7 +238,7 @@ public final class Squeezer: @unchecked Sendable {
                 // flight always takes it, so a block larger than the budget still finishes.
                 let job = job!
                 let cost = Squeezer.cost(of: chunk)
-                guard budget.acquire(cost, holding: job.cost) else { return }
+                guard budget.acquire(cost, holding: job.cost), unencoded.acquire(chunk.text.count) else { return }
                 lock.lock()
                 job.cost += cost
                 job.chunks.append(chunk)
@@ -237,12 +250,12 @@ public final class Squeezer: @unchecked Sendable {
                     largestBlock = job.cost
                     let limit = min(budget.maxLimit, ByteBudget.inFlightBytes(threads: pool.workers, itemBytes: max(largestBlock, Squeezer.minBlockBytes)))
                     budget.setLimit(limit)
-                    spares?.setMaxBytes(min(2 * largestBlock, budget.maxLimit - limit))
+                    spares?.setMaxBytes(min(max(2 * largestBlock, unencoded.maxLimit), budget.maxLimit - limit))
                 }
                 let c = chunksRead
                 chunksRead += 1
                 pool.add(lane: 1, kind: .encode, bytes: chunk.text.count, group: job.sequence) { [self] worker in
-                    encode(chunk: c, of: job, worker: worker)
+                    encode(chunk: c, of: job, worker: worker, cost: chunk.text.count)
                 }
             }
         }
@@ -265,28 +278,27 @@ public final class Squeezer: @unchecked Sendable {
             }
         }
 
-        /// Encodes one chunk; the last one of its block to finish joins the block's chunks.
-        private func encode(chunk c: Int, of job: Job, worker: Int) {
+        /// Encodes one chunk and hands its text back (`cost` of it read and not yet encoded); the
+        /// last one of its block to finish joins the block's chunks.
+        private func encode(chunk c: Int, of job: Job, worker: Int, cost: Int) {
+            let result = encodeChunk(c, of: job, worker: worker)
             lock.lock()
-            let chunk = job.chunks[c]
-            lock.unlock()
-            let result: Result<ColumnSet, JACError>
-            do throws(JACError) {
-                result = .success(try encoders[worker].encodeChunk(chunk))
-            } catch {
-                result = .failure(error)
-            }
-            lock.lock()
+            var spare: RawChunk?
             switch result {
-            case .success(let columns): job.columns[c] = columns
+            case .success(let columns):
+                job.columns[c] = columns
+                // Records whose keys came in another order are kept as text (rare).
+                if columns.keysInFieldOrder { spare = job.chunks[c].takeText() }
             case .failure(let error):
                 if job.chunkError.map({ c < $0.chunk }) ?? true { job.chunkError = (c, error) }
             }
             job.chunksToEncode -= 1
-            guard job.chunksToEncode == 0 && job.hasLastChunk else {
-                lock.unlock()
-                return
-            }
+            let joins = job.chunksToEncode == 0 && job.hasLastChunk
+            lock.unlock()
+            unencoded.release(cost)
+            if let spare { spares?.put(spare, bytes: spare.heldBytes) }
+            guard joins else { return }
+            lock.lock()
             let error = job.chunkError?.error ?? job.readError
             var chunks = job.chunks
             let all = error == nil ? job.columns.map { $0! } : []
@@ -299,11 +311,26 @@ public final class Squeezer: @unchecked Sendable {
             }
             do throws(JACError) {
                 let blocks = try encoders[worker].merge(all, of: chunks)
-                // Moved out one by one, so that the list holds the only reference to each.
-                while let spares, let chunk = chunks.popLast() { spares.put(chunk, bytes: chunk.heldBytes) }
+                // Text kept (keys out of field order) goes back now, moved out one by one so
+                // that the list holds the only reference to each.
+                while let spares, let chunk = chunks.popLast() {
+                    if !chunk.textTaken { spares.put(chunk, bytes: chunk.heldBytes) }
+                }
                 schedule(job, blocks: blocks)
             } catch {
                 fail(job, with: error)
+            }
+        }
+
+        /// The columns of chunk `c`, whose text no one else holds once this returns.
+        private func encodeChunk(_ c: Int, of job: Job, worker: Int) -> Result<ColumnSet, JACError> {
+            lock.lock()
+            let chunk = job.chunks[c]
+            lock.unlock()
+            do throws(JACError) {
+                return .success(try encoders[worker].encodeChunk(chunk))
+            } catch {
+                return .failure(error)
             }
         }
 

@@ -36,9 +36,31 @@ struct ChunkedEncodingTests {
         }
     }
 
-    /// Encodes `chunks` apart and joins them, as jac-squeeze does, fields in reverse order.
-    static func chunked(_ chunks: [RawChunk], encoder: BlockEncoder) throws -> [BlockPayloads] {
-        let blocks = try encoder.merge(chunks.map { try encoder.encodeChunk($0) }, of: chunks)
+    /// Where two encodings first differ (block count, or a field's name and first differing
+    /// byte), or nil: a short message instead of the whole payloads.
+    static func difference(_ a: [BlockPayloads], _ b: [BlockPayloads]) -> String? {
+        guard a.count == b.count else { return "\(a.count) blocks, not \(b.count)" }
+        for (k, (x, y)) in zip(a, b).enumerated() {
+            guard x.recordCount == y.recordCount, x.fields.count == y.fields.count else {
+                return "block \(k): \(x.recordCount) records and \(x.fields.count) fields, not \(y.recordCount) and \(y.fields.count)"
+            }
+            for (f, g) in zip(x.fields, y.fields) where Self.flatten([BlockPayloads(recordCount: 0, fields: [f])]) != Self.flatten([BlockPayloads(recordCount: 0, fields: [g])]) {
+                let at = (0 ..< min(f.bytes.count, g.bytes.count)).first { f.bytes[$0] != g.bytes[$0] } ?? min(f.bytes.count, g.bytes.count)
+                return "block \(k) field \(String(decoding: f.name, as: UTF8.self)) / \(String(decoding: g.name, as: UTF8.self)): bytes differ at \(at) of \(f.bytes.count) / \(g.bytes.count), flags \(f.encodingFlags) / \(g.encodingFlags)"
+            }
+        }
+        return nil
+    }
+
+    /// Encodes `chunks` apart and joins them, as jac-squeeze does, fields in reverse order; with
+    /// `takingText`, each chunk's text is taken once it is encoded, as jac-squeeze does too.
+    static func chunked(_ chunks: [RawChunk], encoder: BlockEncoder, takingText: Bool = false) throws -> [BlockPayloads] {
+        var chunks = chunks
+        let columns = try chunks.map { try encoder.encodeChunk($0) }
+        if takingText {
+            for c in chunks.indices where columns[c].keysInFieldOrder { _ = chunks[c].takeText() }
+        }
+        let blocks = try encoder.merge(columns, of: chunks)
         return blocks.map { block in
             var fields = (0 ..< block.fieldCount).reversed().map { block.takePayload(field: $0) }
             fields.reverse()
@@ -75,6 +97,84 @@ struct ChunkedEncodingTests {
         #expect(sequential.count > 1)
         let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: 500), encoder: encoder)
         #expect(Self.flatten(merged) == Self.flatten(sequential))
+    }
+
+    /// Records whose text differs from how our writer prints their values: whitespace, escapes
+    /// (also in keys), decimals in every form §6.4 keeps, integers past 64 bits, nested values
+    /// with spaces, keys in changing orders, an empty record, non-ASCII text.
+    static let awkwardLines: [String] = (0 ..< 400).map { i in
+        var fields = [" \"id\" : \(i) ", "\"t\\u0061g\":\"a\\/b\\u00e9\\n\\t\\\"q\\\"\(i % 7)\"",
+                      "\"num\":\(["1.50", "1e5", "-0", "0.001", "1.5E-7", "18446744073709551616", "-12", "2.0e+3"][i % 8])",
+                      "\"nest\":{ \"b\" : [ 1 , 2.50, \"x\\u0020y\" ], \"a\":null }", "\"ok\":\(i % 2 == 0)", "\"ü\":\"ö\(i)\""]
+        if i % 5 == 0 { fields.reverse() }
+        if i % 11 == 0 { fields.append("\"k\(i)\":[]") }
+        return i == 7 ? "{ }" : "{" + fields.joined(separator: ",") + "}\t"
+    }
+
+    /// A block that must be cut is encoded again from its records written back from the chunks'
+    /// columns when their text was taken: the same blocks as from the text itself.
+    @Test(arguments: [false, true])
+    func cutBlocksFromTakenTextEqualSequential(canonicalKeys: Bool) throws {
+        for (lines, segment) in [(Self.lines, 2000), (Self.awkwardLines, 1500)] {
+            var options = EncodingOptions()
+            options.segmentMaxBytes = segment
+            options.canonicalizeKeys = canonicalKeys
+            let encoder = BlockEncoder(options: options)
+            let sequential = try encoder.encode(Self.chunks(lines))
+            #expect(sequential.count > 1)
+            #expect(try Self.takable(lines, chunkBytes: 1, encoder: encoder) > 0)
+            for chunkBytes in [1, 700, 5000] {
+                let merged = try Self.chunked(Self.chunks(lines, chunkBytes: chunkBytes), encoder: encoder, takingText: true)
+                #expect(Self.difference(merged, sequential) == nil)
+            }
+        }
+    }
+
+    /// How many of the chunks of `lines` may have their text taken once encoded.
+    static func takable(_ lines: [String], chunkBytes: Int, encoder: BlockEncoder) throws -> Int {
+        try chunks(lines, chunkBytes: chunkBytes).filter { try encoder.encodeChunk($0).keysInFieldOrder }.count
+    }
+
+    /// Cut for the field count (more than 4,096 keys in a block).
+    @Test func wideBlocksFromTakenTextEqualSequential() throws {
+        let lines = (0 ..< 300).map { i in
+            "{" + (0 ..< 30).map { k in "\"f\((i * 30 + k) % 5000)\":\(k)" }.joined(separator: ",") + "}"
+        }
+        let encoder = BlockEncoder(options: EncodingOptions())
+        #expect(try Self.takable(lines, chunkBytes: 2000, encoder: encoder) > 0)
+        let sequential = try encoder.encode(Self.chunks(lines))
+        #expect(sequential.count > 1)
+        let merged = try Self.chunked(Self.chunks(lines, chunkBytes: 2000), encoder: encoder, takingText: true)
+        #expect(Self.difference(merged, sequential) == nil)
+    }
+
+    /// Keys in field order: the first record's, any of them left out, new ones after them; not
+    /// a key moved before another, nor a key twice.
+    @Test(arguments: [
+        (["{\"a\":1,\"b\":2}", "{\"a\":3}", "{\"b\":4,\"c\":5}", "{}", "{\"a\":1,\"b\":2,\"c\":3}"], true),
+        (["{\"a\":1,\"b\":2}", "{\"b\":4,\"a\":5}"], false),
+        (["{\"a\":1,\"b\":2}", "{\"c\":1}", "{\"c\":1,\"a\":2}"], false),
+        (["{\"a\":1,\"a\":2}"], false),
+    ])
+    func keysInFieldOrder(lines: [String], inOrder: Bool) throws {
+        var options = EncodingOptions()
+        options.duplicateKeys = .last
+        #expect(try BlockEncoder(options: options).encodeChunk(Self.chunks(lines)[0]).keysInFieldOrder == inOrder)
+    }
+
+    /// A record that fits no block is named by its line in the input, not in the text written back.
+    @Test func recordOverALimitFromTakenTextNamesItsLine() throws {
+        var lines = Self.lines
+        lines[2200] = "{\"big\":\"" + String(repeating: "x", count: 3000) + "\"}"
+        var options = EncodingOptions()
+        options.segmentMaxBytes = 2000
+        let encoder = BlockEncoder(options: options)
+        do {
+            _ = try Self.chunked(Self.chunks(lines, chunkBytes: 1000), encoder: encoder, takingText: true)
+            Issue.record("a value over the segment limit was encoded")
+        } catch let error as JACError {
+            #expect(error.message.hasPrefix("line 2201, column 1: a value too large for one segment"))
+        }
     }
 
     @Test func firstErrorIsTheEarliestRecords() throws {

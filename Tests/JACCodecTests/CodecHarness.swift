@@ -21,21 +21,13 @@ func field(_ name: String, of lines: [String], options: EncodingOptions = Encodi
     return blocks.first?.fields.first { $0.name == Array(name.utf8) }
 }
 
-/// The directory entry a stored (uncompressed) segment of `field` gets.
-func storedEntry(_ field: FieldPayload) -> FieldDirectoryEntry {
-    FieldDirectoryEntry(name: field.name, compressor: 0, level: 0, presenceBytes: field.presenceBytes,
-                        tagBytes: field.tagBytes, valueCountPresent: field.valueCountPresent,
-                        encodingFlags: field.encodingFlags, dictEntryCount: field.dictEntryCount,
-                        uncompressedLength: field.bytes.count, compressedLength: field.bytes.count, segmentOffset: 0)
-}
-
 /// Decodes encoded blocks back to NDJSON text with `FieldColumn` and `RecordWriter`.
 func decode(_ blocks: [BlockPayloads]) throws -> [UInt8] {
     var out: [UInt8] = []
     var first = true
     for block in blocks {
         let columns = try block.fields.map { f in
-            try FieldColumn(entry: storedEntry(f), recordCount: block.recordCount, payload: f.bytes)
+            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
         }
         var writer = RecordWriter(columns: columns)
         _ = writer.write(upTo: block.recordCount, layout: .ndjson, first: &first, to: &out)
