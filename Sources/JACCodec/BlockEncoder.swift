@@ -106,9 +106,8 @@ public final class BlockEncoder {
 
     /// The blocks of a raw block from its chunks' columns (`columns[i]` from `chunks[i]`). When
     /// the whole block would need cutting, encodes it again record by record, which decides the
-    /// cuts, from the chunks' text or, where it was taken (`RawChunk.takeText`, only from chunks
-    /// whose records have their keys in field order), from their records written again from
-    /// the columns.
+    /// cuts, from the chunks' text or, where it was taken (`canTakeText`), from their records
+    /// written again from the columns.
     public func merge(_ columns: [ColumnSet], of chunks: [RawChunk]) throws(JACError) -> [PendingBlock] {
         guard columns.count == chunks.count, zip(columns, chunks).allSatisfy({ $0.recordCount == $1.recordCount }) else {
             throw JACError(.bug, "chunks do not cover the block")
@@ -123,6 +122,14 @@ public final class BlockEncoder {
         return try encode(whole).map(PendingBlock.init)
     }
 
+    /// Whether the text of a chunk whose records are in `columns` may be let go
+    /// (`RawChunk.takeText`): `merge` can write the records back (their keys came in field
+    /// order), and the chunk alone keeps every block limit, so its block is not sure to be cut
+    /// (a chunk too wide or too large for one block keeps its text for the cut).
+    public func canTakeText(of columns: ColumnSet) -> Bool {
+        columns.keysInFieldOrder && PendingBlock(joining: [columns], options: options) != nil
+    }
+
     /// The records of `chunk` written again from its columns, at their places in the input. They
     /// hold the same values (a number printed and parsed again gives the same sign, digits and
     /// exponent, doc/format.md §6.4; strings and nested text are stored as our writer prints
@@ -130,7 +137,7 @@ public final class BlockEncoder {
     /// encoding them gives the blocks, cuts and errors of the text they came from.
     private func rewrite(_ chunk: RawChunk, from set: ColumnSet) throws(JACError) -> RawChunk {
         guard set.keysInFieldOrder else {
-            throw JACError(.bug, "the text of chunk \(chunk.index) of raw block \(chunk.block) was taken, but its keys are not in field order")
+            throw JACError(.bug, "the text of chunk \(chunk.index) of raw block \(chunk.block) was taken, but its keys are out of field order")
         }
         var firstSeen = options
         firstSeen.canonicalizeKeys = false

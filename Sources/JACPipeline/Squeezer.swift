@@ -282,13 +282,13 @@ public final class Squeezer: @unchecked Sendable {
         /// last one of its block to finish joins the block's chunks.
         private func encode(chunk c: Int, of job: Job, worker: Int, cost: Int) {
             let result = encodeChunk(c, of: job, worker: worker)
+            let takesText = (try? result.get()).map { encoders[worker].canTakeText(of: $0) } ?? false
             lock.lock()
             var spare: RawChunk?
             switch result {
             case .success(let columns):
                 job.columns[c] = columns
-                // Records whose keys came in another order are kept as text (rare).
-                if columns.keysInFieldOrder { spare = job.chunks[c].takeText() }
+                if takesText { spare = job.chunks[c].takeText() }
             case .failure(let error):
                 if job.chunkError.map({ c < $0.chunk }) ?? true { job.chunkError = (c, error) }
             }

@@ -58,7 +58,7 @@ struct ChunkedEncodingTests {
         var chunks = chunks
         let columns = try chunks.map { try encoder.encodeChunk($0) }
         if takingText {
-            for c in chunks.indices where columns[c].keysInFieldOrder { _ = chunks[c].takeText() }
+            for c in chunks.indices where encoder.canTakeText(of: columns[c]) { _ = chunks[c].takeText() }
         }
         let blocks = try encoder.merge(columns, of: chunks)
         return blocks.map { block in
@@ -132,7 +132,7 @@ struct ChunkedEncodingTests {
 
     /// How many of the chunks of `lines` may have their text taken once encoded.
     static func takable(_ lines: [String], chunkBytes: Int, encoder: BlockEncoder) throws -> Int {
-        try chunks(lines, chunkBytes: chunkBytes).filter { try encoder.encodeChunk($0).keysInFieldOrder }.count
+        try chunks(lines, chunkBytes: chunkBytes).filter { encoder.canTakeText(of: try encoder.encodeChunk($0)) }.count
     }
 
     /// Cut for the field count (more than 4,096 keys in a block).
@@ -160,6 +160,17 @@ struct ChunkedEncodingTests {
         var options = EncodingOptions()
         options.duplicateKeys = .last
         #expect(try BlockEncoder(options: options).encodeChunk(Self.chunks(lines)[0]).keysInFieldOrder == inOrder)
+    }
+
+    /// A chunk that alone has more fields than a block may keeps its text for the cut; so does
+    /// one whose keys are out of field order.
+    @Test func canTakeTextOnlyWhereTheBlockMayStayWhole() throws {
+        let encoder = BlockEncoder(options: EncodingOptions())
+        let narrow = (0 ..< 100).map { i in "{\"a\":\(i),\"b\":\"x\"}" }
+        let wide = (0 ..< 100).map { i in "{" + (0 ..< 50).map { k in "\"f\(i * 50 + k)\":1" }.joined(separator: ",") + "}" }
+        #expect(encoder.canTakeText(of: try encoder.encodeChunk(Self.chunks(narrow)[0])))
+        #expect(!encoder.canTakeText(of: try encoder.encodeChunk(Self.chunks(wide)[0])))
+        #expect(!encoder.canTakeText(of: try encoder.encodeChunk(Self.chunks(narrow + ["{\"b\":1,\"a\":2}"])[0])))
     }
 
     /// A record that fits no block is named by its line in the input, not in the text written back.
