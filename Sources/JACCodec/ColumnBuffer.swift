@@ -9,14 +9,16 @@ import JACWire
 final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
-    private var capacity: Int
+    private var capacity = 0
 
+    /// Allocates nothing until the first append: most of a wide block's fields fill only some
+    /// of their buffers (a string column has no integers), and each costs a few hundred bytes
+    /// per field and chunk that the §6.8 projection never counts.
     init() {
-        capacity = 16
-        base = .allocate(capacity: capacity)
+        base = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
-    deinit { base.deallocate() }
+    deinit { if capacity > 0 { base.deallocate() } }
 
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 
@@ -36,11 +38,11 @@ final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Doubles the capacity (as an array grows) until `needed` elements fit.
     @inline(never)
     private func grow(to needed: Int) {
-        var c = capacity * 2
+        var c = max(16, capacity * 2)
         while c < needed { c *= 2 }
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: c)
         bigger.initialize(from: base, count: count)
-        base.deallocate()
+        if capacity > 0 { base.deallocate() }
         base = bigger
         capacity = c
     }
