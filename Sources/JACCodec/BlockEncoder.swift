@@ -142,10 +142,7 @@ public final class BlockEncoder {
         var firstSeen = options
         firstSeen.canonicalizeKeys = false
         let block = set.payloads(options: firstSeen)
-        let fields = try block.fields.map { (f) throws(JACError) in
-            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
-        }
-        var writer = RecordWriter(columns: fields)
+        var writer = RecordWriter(columns: try block.storedColumns())
         var text: [UInt8] = []
         var first = true
         _ = writer.write(upTo: block.recordCount, layout: .ndjson, first: &first, to: &text)

@@ -22,9 +22,8 @@ public struct FieldPayload: Sendable {
         self.bytes = bytes
     }
 
-    /// The directory entry of this payload stored as it is (compressor 0): what reads it back
-    /// without compressing it, as `BlockEncoder` does to write a chunk's records again.
-    public var storedEntry: FieldDirectoryEntry {
+    /// The directory entry of this payload stored as it is (compressor 0).
+    fileprivate var storedEntry: FieldDirectoryEntry {
         FieldDirectoryEntry(name: name, compressor: 0, level: 0, presenceBytes: presenceBytes, tagBytes: tagBytes,
                             valueCountPresent: valueCountPresent, encodingFlags: encodingFlags,
                             dictEntryCount: dictEntryCount, uncompressedLength: bytes.count,
@@ -40,6 +39,14 @@ public struct BlockPayloads: Sendable {
     public init(recordCount: Int, fields: [FieldPayload]) {
         self.recordCount = recordCount
         self.fields = fields
+    }
+
+    /// The fields read back as a reader decodes them, without compressing them: what
+    /// `BlockEncoder` writes a chunk's records again from.
+    public func storedColumns() throws(JACError) -> [FieldColumn] {
+        try fields.map { (f) throws(JACError) in
+            try FieldColumn(entry: f.storedEntry, recordCount: recordCount, payload: f.bytes)
+        }
     }
 
     /// Why a reader would refuse this block (doc/format.md §4.5, §8; Limits.swift), or nil: the

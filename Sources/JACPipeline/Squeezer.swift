@@ -311,8 +311,8 @@ public final class Squeezer: @unchecked Sendable {
             }
             do throws(JACError) {
                 let blocks = try encoders[worker].merge(all, of: chunks)
-                // Text kept (keys out of field order) goes back now, moved out one by one so
-                // that the list holds the only reference to each.
+                // Text kept (`BlockEncoder.canTakeText` said no) goes back now, moved out one
+                // by one so that the list holds the only reference to each.
                 while let spares, let chunk = chunks.popLast() {
                     if !chunk.textTaken { spares.put(chunk, bytes: chunk.heldBytes) }
                 }

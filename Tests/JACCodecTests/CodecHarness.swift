@@ -26,9 +26,7 @@ func decode(_ blocks: [BlockPayloads]) throws -> [UInt8] {
     var out: [UInt8] = []
     var first = true
     for block in blocks {
-        let columns = try block.fields.map { f in
-            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
-        }
+        let columns = try block.storedColumns()
         var writer = RecordWriter(columns: columns)
         _ = writer.write(upTo: block.recordCount, layout: .ndjson, first: &first, to: &out)
     }

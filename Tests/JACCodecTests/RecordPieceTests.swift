@@ -13,9 +13,7 @@ import Testing
 
     func writer() throws -> RecordWriter {
         let block = try encode(RecordPieceTests.lines)[0]
-        let columns = try block.fields.map { f in
-            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
-        }
+        let columns = try block.storedColumns()
         return RecordWriter(keys: [Array("s".utf8), Array("id".utf8), Array("none".utf8), Array("n".utf8)],
                             columns: [columns[1], columns[0], nil, columns[2]])
     }

@@ -18,9 +18,7 @@ import Testing
             return "{" + members.joined(separator: ",") + "}"
         }
         let block = try encode(lines)[0]
-        let columns = try block.fields.map { f in
-            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
-        }
+        let columns = try block.storedColumns()
         // Starts inside and at the edges of bitmap bytes, one past another, and the end.
         let starts = [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 200, 201, 555, records - 1, records]
         let positions = columns.map { RecordWriter.positions(of: $0, at: starts) }

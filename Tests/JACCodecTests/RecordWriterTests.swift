@@ -34,9 +34,7 @@ import Testing
 
     func columns(_ lines: [String]) throws -> (columns: [FieldColumn], records: Int) {
         let block = try encode(lines)[0]
-        let columns = try block.fields.map { f in
-            try FieldColumn(entry: f.storedEntry, recordCount: block.recordCount, payload: f.bytes)
-        }
+        let columns = try block.storedColumns()
         return (columns, block.recordCount)
     }
 
