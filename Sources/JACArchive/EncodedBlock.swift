@@ -6,18 +6,10 @@ import JACWire
 public struct EncodedBlock: Sendable, Equatable {
     public var bytes: [UInt8]
     public var recordCount: Int
-    /// The directory, when this block was laid out here (empty for one taken as bytes): what
-    /// `-v` reports per field, without decoding the header again.
-    public private(set) var directory: [FieldDirectoryEntry] = []
 
     public init(bytes: [UInt8], recordCount: Int) {
         self.bytes = bytes
         self.recordCount = recordCount
-    }
-
-    /// Blocks are equal when their bytes are: the directory is in them.
-    public static func == (a: EncodedBlock, b: EncodedBlock) -> Bool {
-        a.bytes == b.bytes && a.recordCount == b.recordCount
     }
 
     /// Lays out a block from its fields' segments, in directory order.
@@ -36,7 +28,6 @@ public struct EncodedBlock: Sendable, Equatable {
         for field in fields { out.append(contentsOf: field.bytes) }
         out.appendUInt32LE(CRC32C.checksum(out))
         self.init(bytes: out, recordCount: recordCount)
-        directory = entries
     }
 
     /// Lays out a block from its payloads and their compressed segments (same order).

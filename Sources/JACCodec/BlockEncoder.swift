@@ -16,21 +16,31 @@ public final class BlockEncoder {
         self.options = options
     }
 
-    /// The blocks the records of a raw block's chunks make, in order, record by record.
-    public func encode(_ chunks: [RawChunk]) throws(JACError) -> [BlockPayloads] {
+    /// The blocks the records of a raw block's chunks make, in order, record by record, from
+    /// `start` (the first record of a block), until the blocks closed hold `groupBytes`
+    /// (`BlockPayloads.heldBytes`) or the records end; `next` is where the next block starts
+    /// (nil at the end). Called again from `next`, it goes on with the same blocks, so a raw
+    /// block cut into many blocks is held a group at a time.
+    public func encode(_ chunks: [RawChunk], from start: RecordIndex = RecordIndex(),
+                       groupBytes: Int = .max) throws(JACError) -> (blocks: [BlockPayloads], next: RecordIndex?) {
         var parser = takeParser()
         defer { self.parser = parser }
         var blocks: [BlockPayloads] = []
+        var held = 0
         var set = ColumnSet()
-        var first = RecordIndex(chunk: 0, record: 0)
-        for (c, chunk) in chunks.enumerated() {
-            for r in 0 ..< chunk.recordCount {
+        var first = start
+        for c in start.chunk ..< chunks.count {
+            let chunk = chunks[c]
+            for r in (c == start.chunk ? start.record : 0) ..< chunk.recordCount {
                 var place = try parse(chunk, record: r, &parser)
                 try set.route(parser, options: options, at: place)
                 if try !set.fits(parser, options: options, at: place) {
+                    let count = blocks.count
                     if try finish(set, chunks, first: first, into: &blocks, &parser) {
                         place = try parse(chunk, record: r, &parser)
                     }
+                    held += blocks[count...].reduce(0) { $0 + $1.heldBytes }
+                    if held >= groupBytes { return (blocks, RecordIndex(chunk: c, record: r)) }
                     set = ColumnSet()
                     first = RecordIndex(chunk: c, record: r)
                     try set.route(parser, options: options, at: place)
@@ -42,13 +52,21 @@ public final class BlockEncoder {
             }
         }
         if set.recordCount > 0 { try finish(set, chunks, first: first, into: &blocks, &parser) }
-        return blocks
+        return (blocks, nil)
     }
 
     /// A record by its chunk and its place there.
-    private struct RecordIndex {
-        var chunk: Int
-        var record: Int
+    public struct RecordIndex: Sendable {
+        var chunk = 0
+        var record = 0
+
+        /// The first record of the chunks.
+        public init() {}
+
+        init(chunk: Int, record: Int) {
+            self.chunk = chunk
+            self.record = record
+        }
     }
 
     /// Lays out the block `set` holds (its records start at `first`) and appends it to `blocks`
@@ -91,43 +109,59 @@ public final class BlockEncoder {
         return true
     }
 
-    /// The columns of one chunk's records, without cutting.
-    public func encodeChunk(_ chunk: RawChunk) throws(JACError) -> ColumnSet {
+    /// The columns of one chunk's records, without cutting; nil once they have more fields than
+    /// a block may hold, so that the chunk's block must be cut (`merge` encodes it again from the
+    /// text): a chunk of many distinct keys then costs a block's worth of columns, not a field's
+    /// fixed cost for each of its keys.
+    public func encodeChunk(_ chunk: RawChunk) throws(JACError) -> ColumnSet? {
         var parser = takeParser()
         defer { self.parser = parser }
         var set = ColumnSet()
         for r in 0 ..< chunk.recordCount {
             let place = try parse(chunk, record: r, &parser)
             try set.route(parser, options: options, at: place)
+            if set.fieldCount > Limits.maxFieldsPerBlock {
+                try set.checkKeyCount(at: place)
+                return nil
+            }
             set.add(parser, options: options)
         }
         return set
     }
 
-    /// The blocks of a raw block from its chunks' columns (`columns[i]` from `chunks[i]`). When
-    /// the whole block would need cutting, encodes it again record by record, which decides the
-    /// cuts, from the chunks' text or, where it was taken (`canTakeText`), from their records
-    /// written again from the columns.
-    public func merge(_ columns: [ColumnSet], of chunks: [RawChunk]) throws(JACError) -> [PendingBlock] {
-        guard columns.count == chunks.count, zip(columns, chunks).allSatisfy({ $0.recordCount == $1.recordCount }) else {
+    /// What a raw block's chunks make: one block, when their columns join without breaking a
+    /// limit (nil when there are no records), or else blocks to cut from the chunks' text, for
+    /// `encode` to encode record by record, which decides the cuts.
+    public enum Merged {
+        case whole(PendingBlock?)
+        case cut
+    }
+
+    /// Joins a raw block's chunks from their columns (`columns[i]` from `chunks[i]`, nil where
+    /// `encodeChunk` found too many fields); when they must be cut, gives each chunk whose text
+    /// was taken (`canTakeText`) its records written again from the columns.
+    public func merge(_ columns: [ColumnSet?], of chunks: inout [RawChunk]) throws(JACError) -> Merged {
+        guard columns.count == chunks.count,
+              zip(columns, chunks).allSatisfy({ set, chunk in set.map { $0.recordCount == chunk.recordCount } ?? !chunk.textTaken }) else {
             throw JACError(.bug, "chunks do not cover the block")
         }
-        if let block = PendingBlock(joining: columns, options: options) {
-            return block.recordCount > 0 ? [block] : []
+        let all = columns.compactMap { $0 }
+        if all.count == columns.count, let block = PendingBlock(joining: all, options: options) {
+            return .whole(block.recordCount > 0 ? block : nil)
         }
-        var whole = chunks
-        for c in whole.indices where whole[c].textTaken {
-            whole[c] = try rewrite(whole[c], from: columns[c])
+        for c in chunks.indices where chunks[c].textTaken {
+            chunks[c] = try rewrite(chunks[c], from: columns[c]!)
         }
-        return try encode(whole).map(PendingBlock.init)
+        return .cut
     }
 
     /// Whether the text of a chunk whose records are in `columns` may be let go
     /// (`RawChunk.takeText`): `merge` can write the records back (their keys came in field
     /// order), and the chunk alone keeps every block limit, so its block is not sure to be cut
     /// (a chunk too wide or too large for one block keeps its text for the cut).
-    public func canTakeText(of columns: ColumnSet) -> Bool {
-        columns.keysInFieldOrder && PendingBlock(joining: [columns], options: options) != nil
+    public func canTakeText(of columns: ColumnSet?) -> Bool {
+        guard let columns else { return false }
+        return columns.keysInFieldOrder && PendingBlock(joining: [columns], options: options) != nil
     }
 
     /// The records of `chunk` written again from its columns, at their places in the input. They

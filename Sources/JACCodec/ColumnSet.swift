@@ -29,6 +29,9 @@ public struct ColumnSet {
     /// Whether every record added came with its keys in field order, each once: the records can
     /// then be written back from the columns with their keys as they came (`BlockEncoder.merge`).
     public private(set) var keysInFieldOrder = true
+    /// Whether the record last routed has more distinct keys than a block may hold: routing
+    /// stopped there, so that such a record costs no more than a block's worth of names.
+    private var routedTooManyKeys = false
 
     public init() {}
 
@@ -39,6 +42,7 @@ public struct ColumnSet {
     mutating func route(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) {
         let fields = parser.fields
         pendingEstimate = 0
+        routedTooManyKeys = false
         let sequence = parser.keySequence
         if sequence != 0 && sequence == routedSequence && fields.count == route.count {
             try parser.scratch.withBytes { (scratch) throws(JACError) in
@@ -77,10 +81,15 @@ public struct ColumnSet {
                 }
             } else {
                 try routeByName(fields, scratch, options: options, at: place)
+                if routedTooManyKeys { return }
                 for (i, index) in route.enumerated() where index >= 0 {
                     pendingEstimate += FieldColumnBuilder.valueSize(fields[i]) + 1
                 }
             }
+        }
+        if routedTooManyKeys {
+            routedSequence = 0
+            return
         }
         routeInOrder = route.first.map { $0 >= 0 } ?? true
         for i in route.indices.dropFirst() where route[i] <= route[i - 1] { routeInOrder = false }
@@ -91,6 +100,7 @@ public struct ColumnSet {
     private mutating func routeByName(_ fields: ArraySlice<JSONField>, _ scratch: UnsafeRawBufferPointer,
                                       options: EncodingOptions, at place: RecordPlace) throws(JACError) {
         let stamp = recordCount + 1
+        var distinct = 0
         for (i, field) in fields.enumerated() {
             let key = UnsafeRawBufferPointer(rebasing: scratch[field.key])
             let guess = i < route.count ? route[i] : -1
@@ -107,6 +117,14 @@ public struct ColumnSet {
                     throw place.error(.json, "duplicate key \"\(String(decoding: key, as: UTF8.self))\" in a record (use --duplicate-keys last to keep the last value)")
                 }
                 route[seenAt[index]] = -1
+            } else {
+                distinct += 1
+                if distinct > Limits.maxFieldsPerBlock {
+                    // The record cannot be stored (`checkKeyCount`); its other keys need no names.
+                    route.removeAll()
+                    routedTooManyKeys = true
+                    return
+                }
             }
             seenInRecord[index] = stamp
             seenAt[index] = i
@@ -132,7 +150,7 @@ public struct ColumnSet {
     func fits(_ parser: RecordParser, options: EncodingOptions, at place: RecordPlace) throws(JACError) -> Bool {
         let empty = recordCount == 0
         if names.count > Limits.maxFieldsPerBlock {
-            if empty { throw place.error(.limitExceeded, "a record with more than \(Limits.maxFieldsPerBlock) distinct keys cannot be stored") }
+            if empty { try checkKeyCount(at: place) }
             return false
         }
         if recordCount >= options.blockRecordLimit { return false }
@@ -150,6 +168,13 @@ public struct ColumnSet {
             return false
         }
         return true
+    }
+
+    /// Throws when the routed record alone has more distinct keys than a block may hold.
+    func checkKeyCount(at place: RecordPlace) throws(JACError) {
+        if routedTooManyKeys || (recordCount == 0 && names.count > Limits.maxFieldsPerBlock) {
+            throw place.error(.limitExceeded, "a record with more than \(Limits.maxFieldsPerBlock) distinct keys cannot be stored")
+        }
     }
 
     /// Adds the routed record. Every routed index names a field, so the columns are made first

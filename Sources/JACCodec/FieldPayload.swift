@@ -41,6 +41,12 @@ public struct BlockPayloads: Sendable {
         self.fields = fields
     }
 
+    /// About what the block holds in memory: its payloads and names, and for each field what
+    /// its payload's own arrays cost besides.
+    public var heldBytes: Int {
+        fields.reduce(0) { $0 + $1.bytes.count + $1.name.count + 128 }
+    }
+
     /// The fields read back as a reader decodes them, without compressing them: what
     /// `BlockEncoder` writes a chunk's records again from.
     public func storedColumns() throws(JACError) -> [FieldColumn] {

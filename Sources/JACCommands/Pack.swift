@@ -34,9 +34,11 @@ public struct PackSummary: Sendable {
     /// Per field: its largest compressed segment and all its compressed bytes.
     public var fields: [String: (largest: Int, total: Int)] = [:]
 
-    /// Adds the segments of a finished block to `fields`.
-    mutating func count(_ block: EncodedBlock) {
-        for f in block.directory {
+    /// Adds the segments of a finished block to `fields`, from its header (read again only
+    /// for `-v`: a block holds no directory besides its bytes, for memory's sake).
+    mutating func count(_ block: EncodedBlock) throws(JACError) {
+        let header = try block.bytes.withBytes { (bytes) throws(JACError) in try BlockHeader.decode(bytes).0 }
+        for f in header.fields {
             let old = fields[f.nameString] ?? (0, 0)
             fields[f.nameString] = (max(old.largest, f.compressedLength), old.total + f.compressedLength)
         }
@@ -47,17 +49,18 @@ public struct PackSummary: Sendable {
 /// pipeline, so the archive is the same for any thread count.
 public enum Pack {
     /// `progress` hears, after each block is written, the records written so far and the
-    /// input bytes read (the reader runs ahead by the blocks in flight).
-    public static func run(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int,
+    /// input bytes read (the reader runs ahead by the blocks in flight). With `fieldTotals`,
+    /// the summary has each field's compressed bytes.
+    public static func run(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int, fieldTotals: Bool = false,
                            progress: ((_ records: Int, _ bytesIn: Int) -> Void)? = nil) throws(JACError) -> PackSummary {
         do throws(JACError) {
-            return try pack(source: source, sink: sink, options: options, threads: threads, progress: progress)
+            return try pack(source: source, sink: sink, options: options, threads: threads, fieldTotals: fieldTotals, progress: progress)
         } catch {
             throw error.naming(input: source.name)
         }
     }
 
-    private static func pack(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int,
+    private static func pack(source: ByteSource, sink: ByteSink, options: PackOptions, threads: Int, fieldTotals: Bool,
                              progress: ((Int, Int) -> Void)?) throws(JACError) -> PackSummary {
         // Chunks come back from the squeezer once their block is joined, for the splitter to
         // fill again; the squeezer sets how many bytes of them are kept.
@@ -78,7 +81,7 @@ public enum Pack {
         }, spares: spares) { (_, blocks) throws(JACError) in
             for block in blocks {
                 try writer.append(block)
-                summary.count(block)
+                if fieldTotals { try summary.count(block) }
             }
             progress?(writer.recordCount, bytesRead.value.load(ordering: .relaxed))
         }

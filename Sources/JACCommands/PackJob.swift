@@ -30,7 +30,7 @@ public struct PackJob {
         var job = OutputJob(output: output, force: force, inputs: [input], label: "jac pack", total: total, quiet: quiet)
         job.poison = true
         let summary = try job.run { (sink, progress) throws(JACError) in
-            try Pack.run(source: source, sink: sink, options: options, threads: threads) { records, bytesIn in
+            try Pack.run(source: source, sink: sink, options: options, threads: threads, fieldTotals: verbose) { records, bytesIn in
                 progress.update(records: records, bytesIn: bytesIn, bytes: bytesIn)
             }
         }

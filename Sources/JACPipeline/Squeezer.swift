@@ -129,11 +129,13 @@ public final class Squeezer: @unchecked Sendable {
         var cost: Int
     }
 
-    /// One raw block on its way through: its chunks and their columns, then its pending blocks
-    /// and the fields finished so far. Guarded by its flow's lock.
+    /// One raw block on its way through: its chunks and their columns, then its blocks, a
+    /// group at a time, and their fields finished so far. Guarded by its flow's lock.
     private final class Job: @unchecked Sendable {
         let sequence: Int
         var chunks: [RawChunk] = []
+        /// Per chunk: its columns once encoded (nil until then, and for a chunk with more fields
+        /// than a block may hold, `BlockEncoder.encodeChunk`).
         var columns: [ColumnSet?] = []
         var hasLastChunk = false
         var chunksToEncode = 0
@@ -143,13 +145,39 @@ public final class Squeezer: @unchecked Sendable {
         var readError: JACError?
         /// What its chunks cost (written by the reader only).
         var cost = 0
-        var blocks: [PendingBlock] = []
-        var segments: [[FieldSegment?]] = []
-        var fieldsToFinish = 0
-        var fieldError: JACError?
+        /// A raw block that must be cut: the text its blocks are encoded from, record by
+        /// record, and where the next group of blocks starts (nil once all are cut).
+        var text: [RawChunk] = []
+        var next: BlockEncoder.RecordIndex?
+        /// A group waits to be cut until one in flight is done (`maxGroupsInFlight`).
+        var cutWaits = false
+        var groups: [Group] = []
+        var groupsInFlight = 0
+        /// Whether its result went to the window (a failure may come while groups are in flight).
+        var settled = false
 
         init(sequence: Int) { self.sequence = sequence }
     }
+
+    /// Blocks of a raw block laid out together, and their fields' segments once compressed.
+    private final class Group {
+        var blocks: [PendingBlock]
+        var segments: [[FieldSegment?]]
+        var fieldsToFinish: Int
+        var encoded: [EncodedBlock] = []
+
+        init(_ blocks: [PendingBlock]) {
+            self.blocks = blocks
+            segments = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
+            fieldsToFinish = blocks.reduce(0) { $0 + $1.fieldCount }
+        }
+    }
+
+    /// A raw block cut into many blocks is laid out in groups of about this many bytes
+    /// (`BlockPayloads.heldBytes`), at most this many at once: one being compressed while the
+    /// next is cut, so its memory is a few groups', however many blocks it makes.
+    public static func groupBytes(workers: Int) -> Int { textLimit(workers: workers) }
+    static let maxGroupsInFlight = 2
 
     /// One run: the reader, the jobs it posts to the pool, and the per-worker codecs.
     private final class Flow: @unchecked Sendable {
@@ -270,7 +298,7 @@ public final class Squeezer: @unchecked Sendable {
                 let settled = job.chunksToEncode == 0
                 let first = job.chunkError?.error ?? error
                 lock.unlock()
-                if settled { fail(job, with: first) }
+                if settled { settle(job, .failure(first)) }
                 window.finish(count: job.sequence + 1)
             } else {
                 window.put(blocksRead, .failure(error))
@@ -301,29 +329,38 @@ public final class Squeezer: @unchecked Sendable {
             lock.lock()
             let error = job.chunkError?.error ?? job.readError
             var chunks = job.chunks
-            let all = error == nil ? job.columns.map { $0! } : []
+            var columns = job.columns
             job.chunks = []
             job.columns = []
             lock.unlock()
             if let error {
-                fail(job, with: error)
+                settle(job, .failure(error))
                 return
             }
             do throws(JACError) {
-                let blocks = try encoders[worker].merge(all, of: chunks)
-                // Text kept (`BlockEncoder.canTakeText` said no) goes back now, moved out one
-                // by one so that the list holds the only reference to each.
-                while let spares, let chunk = chunks.popLast() {
-                    if !chunk.textTaken { spares.put(chunk, bytes: chunk.heldBytes) }
+                let merged = try encoders[worker].merge(columns, of: &chunks)
+                columns = []
+                switch merged {
+                case .whole(let block):
+                    // Text kept (`BlockEncoder.canTakeText` said no) goes back now, moved out
+                    // one by one so that the list holds the only reference to each.
+                    while let spares, let chunk = chunks.popLast() {
+                        if !chunk.textTaken { spares.put(chunk, bytes: chunk.heldBytes) }
+                    }
+                    start(Group(block.map { [$0] } ?? []), of: job, next: nil)
+                case .cut:
+                    lock.lock()
+                    swap(&job.text, &chunks)
+                    lock.unlock()
+                    cut(job, from: BlockEncoder.RecordIndex(), worker: worker)
                 }
-                schedule(job, blocks: blocks)
             } catch {
-                fail(job, with: error)
+                settle(job, .failure(error))
             }
         }
 
         /// The columns of chunk `c`, whose text no one else holds once this returns.
-        private func encodeChunk(_ c: Int, of job: Job, worker: Int) -> Result<ColumnSet, JACError> {
+        private func encodeChunk(_ c: Int, of job: Job, worker: Int) -> Result<ColumnSet?, JACError> {
             lock.lock()
             let chunk = job.chunks[c]
             lock.unlock()
@@ -334,39 +371,81 @@ public final class Squeezer: @unchecked Sendable {
             }
         }
 
-        /// A block whose input failed: its error waits for the block's turn in the output.
-        private func fail(_ job: Job, with error: JACError) {
-            window.put(job.sequence, .failure(error))
+        /// Hands a raw block's result to the window, once: its error waits for the block's turn
+        /// in the output, like its blocks.
+        private func settle(_ job: Job, _ result: Result<Finished, JACError>) {
+            lock.lock()
+            let first = !job.settled
+            job.settled = true
+            lock.unlock()
+            if first { window.put(job.sequence, result) }
         }
 
-        /// Queues the fields of a joined raw block, largest first.
-        private func schedule(_ job: Job, blocks: [PendingBlock]) {
+        /// Encodes the next group of a cut raw block's blocks, from `first`, and starts it.
+        /// The job holds the text between cuts (one runs at a time); after the last, the text
+        /// goes back to `spares`, each chunk's only reference moved there.
+        private func cut(_ job: Job, from first: BlockEncoder.RecordIndex, worker: Int) {
+            lock.lock()
+            var text: [RawChunk] = []
+            swap(&text, &job.text)
+            let settled = job.settled
+            lock.unlock()
+            guard !settled else { return }
+            do throws(JACError) {
+                let (blocks, next) = try encoders[worker].encode(text, from: first, groupBytes: Squeezer.groupBytes(workers: pool.workers))
+                if next != nil {
+                    lock.lock()
+                    job.text = text
+                    lock.unlock()
+                } else {
+                    while let spares, let chunk = text.popLast() { spares.put(chunk, bytes: chunk.heldBytes) }
+                }
+                start(Group(blocks.map(PendingBlock.init)), of: job, next: next)
+            } catch {
+                settle(job, .failure(error))
+            }
+        }
+
+        /// Queues a group's fields, largest first, and the cutting of the next group (if any)
+        /// ahead of them, unless `maxGroupsInFlight` are in flight.
+        private func start(_ group: Group, of job: Job, next: BlockEncoder.RecordIndex?) {
+            lock.lock()
+            let g = job.groups.count
+            job.groups.append(group)
+            job.groupsInFlight += 1
+            job.next = next
+            let cutsNow = next != nil && job.groupsInFlight < Squeezer.maxGroupsInFlight
+            job.cutWaits = next != nil && !cutsNow
+            lock.unlock()
+            if let next, cutsNow { addCut(job, from: next) }
             var tasks: [(size: Int, block: Int, field: Int)] = []
-            for (b, block) in blocks.enumerated() {
+            for (b, block) in group.blocks.enumerated() {
                 for f in 0 ..< block.fieldCount { tasks.append((block.sizeHint(field: f), b, f)) }
             }
-            lock.lock()
-            job.blocks = blocks
-            job.segments = blocks.map { Array(repeating: nil, count: $0.fieldCount) }
-            job.fieldsToFinish = tasks.count
-            lock.unlock()
             if tasks.isEmpty {
-                complete(job)
+                finish(group: g, of: job)
                 return
             }
             tasks.sort { $0.size != $1.size ? $0.size > $1.size : ($0.block, $0.field) < ($1.block, $1.field) }
             for t in tasks {
                 pool.add(lane: 0, kind: .compress, bytes: t.size, group: job.sequence) { [self] worker in
-                    finish(field: t.field, block: t.block, of: job, worker: worker)
+                    finish(field: t.field, block: t.block, group: g, of: job, worker: worker)
                 }
             }
         }
 
-        /// Lays out and compresses field `f` of the job's pending block `b`; the last field
-        /// of the job to finish completes it.
-        private func finish(field f: Int, block b: Int, of job: Job, worker: Int) {
+        private func addCut(_ job: Job, from first: BlockEncoder.RecordIndex) {
+            pool.add(lane: 0, kind: .encode, group: job.sequence) { [self] worker in
+                cut(job, from: first, worker: worker)
+            }
+        }
+
+        /// Lays out and compresses field `f` of block `b` of group `g`; the last field of the
+        /// group to finish lays out its blocks.
+        private func finish(field f: Int, block b: Int, group g: Int, of job: Job, worker: Int) {
             lock.lock()
-            let block = job.blocks[b]
+            let group = job.groups[g]
+            let block = group.blocks[b]
             lock.unlock()
             let payload = block.takePayload(field: f)
             let result: Result<FieldSegment, JACError>
@@ -377,27 +456,42 @@ public final class Squeezer: @unchecked Sendable {
                 result = .failure(error)
             }
             lock.lock()
-            switch result {
-            case .success(let segment): job.segments[b][f] = segment
-            case .failure(let error): job.fieldError = job.fieldError ?? error
-            }
-            job.fieldsToFinish -= 1
-            let done = job.fieldsToFinish == 0
+            if case .success(let segment) = result { group.segments[b][f] = segment }
+            group.fieldsToFinish -= 1
+            let done = group.fieldsToFinish == 0
             lock.unlock()
-            if done { complete(job) }
+            if case .failure(let error) = result {
+                settle(job, .failure(error))
+            } else if done {
+                finish(group: g, of: job)
+            }
         }
 
-        /// Lays out a job's blocks once all their fields are compressed, and hands them to the
-        /// window (the CRC pass is short next to compression).
-        private func complete(_ job: Job) {
+        /// Lays out a group's blocks once all their fields are compressed (the CRC pass is
+        /// short next to compression), lets the next group be cut, and hands the raw block's
+        /// blocks to the window after its last group. A raw block that failed stops here.
+        private func finish(group g: Int, of job: Job) {
             lock.lock()
-            let (pending, segments, cost, error) = (job.blocks, job.segments, job.cost, job.fieldError)
-            job.blocks = []
-            job.segments = []
+            let group = job.groups[g]
+            let (pending, segments, settled) = (group.blocks, group.segments, job.settled)
+            group.blocks = []
+            group.segments = []
             lock.unlock()
-            window.put(job.sequence, error.map { .failure($0) } ?? .success(Finished(blocks: pending.indices.map { b in
+            guard !settled else { return }
+            let encoded = pending.indices.map { b in
                 EncodedBlock(recordCount: pending[b].recordCount, fields: segments[b].map { $0! })
-            }, cost: cost)))
+            }
+            lock.lock()
+            group.encoded = encoded
+            job.groupsInFlight -= 1
+            let next = job.cutWaits ? job.next : nil
+            if next != nil { job.cutWaits = false }
+            let done = job.groupsInFlight == 0 && job.next == nil
+            let groups = done ? job.groups : []
+            if done { job.groups = [] }
+            lock.unlock()
+            if let next { addCut(job, from: next) }
+            if done { settle(job, .success(Finished(blocks: groups.flatMap(\.encoded), cost: job.cost))) }
         }
     }
 }

@@ -68,7 +68,7 @@ func samplePayloads() throws -> BlockPayloads {
     for (i, line) in sortedSample.enumerated() {
         Array(line.utf8).withUnsafeBytes { raw.append($0, line: i + 1, column: 1) }
     }
-    let blocks = try BlockEncoder(options: EncodingOptions()).encode([raw])
+    let blocks = try BlockEncoder(options: EncodingOptions()).encode([raw]).blocks
     guard blocks.count == 1 else { throw JACError(.bug, "sample gave \(blocks.count) blocks") }
     return blocks[0]
 }

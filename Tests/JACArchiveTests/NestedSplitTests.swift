@@ -20,7 +20,7 @@ struct NestedSplitTests {
         }
         var raw = RawChunk(block: 0)
         for (i, line) in lines.enumerated() { Array(line.utf8).withUnsafeBytes { raw.append($0, line: i + 1, column: 1) } }
-        var payloads = try BlockEncoder(options: EncodingOptions()).encode([raw])
+        var payloads = try BlockEncoder(options: EncodingOptions()).encode([raw]).blocks
         #expect(payloads.count == 1)
         let f = try #require(payloads[0].fields.firstIndex { $0.name == Array("tags".utf8) })
         #expect(payloads[0].fields[f].bytes.count > NestedCheckParts.minBytes)

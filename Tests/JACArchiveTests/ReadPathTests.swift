@@ -315,7 +315,7 @@ struct IndexClaimTests {
         for group in [records[..<1], records[1...]] {
             var raw = RawChunk(block: 0)
             for (i, line) in group.enumerated() { Array(line.utf8).withUnsafeBytes { raw.append($0, line: i + 1, column: 1) } }
-            for payloads in try encoder.encode([raw]) {
+            for payloads in try encoder.encode([raw]).blocks {
                 blocks.append(try EncodedBlock(payloads: payloads, codec: .zstdDefault, compressor: SegmentCompressor()))
             }
         }

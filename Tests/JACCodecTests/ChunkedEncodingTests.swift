@@ -60,12 +60,29 @@ struct ChunkedEncodingTests {
         if takingText {
             for c in chunks.indices where encoder.canTakeText(of: columns[c]) { _ = chunks[c].takeText() }
         }
-        let blocks = try encoder.merge(columns, of: chunks)
-        return blocks.map { block in
-            var fields = (0 ..< block.fieldCount).reversed().map { block.takePayload(field: $0) }
-            fields.reverse()
-            return BlockPayloads(recordCount: block.recordCount, fields: fields)
+        switch try encoder.merge(columns, of: &chunks) {
+        case .whole(let block):
+            return block.map { block in
+                var fields = (0 ..< block.fieldCount).reversed().map { block.takePayload(field: $0) }
+                fields.reverse()
+                return [BlockPayloads(recordCount: block.recordCount, fields: fields)]
+            } ?? []
+        case .cut:
+            return try groups(chunks, encoder: encoder, groupBytes: 1).flatMap { $0 }
         }
+    }
+
+    /// The blocks of `chunks` encoded record by record a group of `groupBytes` at a time, each
+    /// group going on from where the one before stopped, as jac-squeeze cuts a raw block.
+    static func groups(_ chunks: [RawChunk], encoder: BlockEncoder, groupBytes: Int) throws -> [[BlockPayloads]] {
+        var groups: [[BlockPayloads]] = []
+        var next: BlockEncoder.RecordIndex? = BlockEncoder.RecordIndex()
+        while let start = next {
+            let group = try encoder.encode(chunks, from: start, groupBytes: groupBytes)
+            groups.append(group.blocks)
+            next = group.next
+        }
+        return groups
     }
 
     @Test(arguments: [1, 100, 4096, 1 << 20])
@@ -73,7 +90,7 @@ struct ChunkedEncodingTests {
         var options = EncodingOptions()
         options.maxDictEntries = 512
         let encoder = BlockEncoder(options: options)
-        let sequential = try encoder.encode(Self.chunks(Self.lines))
+        let sequential = try encoder.encode(Self.chunks(Self.lines)).blocks
         let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: chunkBytes), encoder: encoder)
         #expect(Self.flatten(merged) == Self.flatten(sequential))
         #expect(sequential.count == 1)
@@ -83,7 +100,7 @@ struct ChunkedEncodingTests {
         var options = EncodingOptions()
         options.canonicalizeKeys = true
         let encoder = BlockEncoder(options: options)
-        let sequential = try encoder.encode(Self.chunks(Self.lines))
+        let sequential = try encoder.encode(Self.chunks(Self.lines)).blocks
         let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: 300), encoder: encoder)
         #expect(Self.flatten(merged) == Self.flatten(sequential))
         #expect(sequential[0].fields.map(\.name) == sequential[0].fields.map(\.name).sorted { $0.lexicographicallyPrecedes($1) })
@@ -93,7 +110,7 @@ struct ChunkedEncodingTests {
         var options = EncodingOptions()
         options.segmentMaxBytes = 2000
         let encoder = BlockEncoder(options: options)
-        let sequential = try encoder.encode(Self.chunks(Self.lines))
+        let sequential = try encoder.encode(Self.chunks(Self.lines)).blocks
         #expect(sequential.count > 1)
         let merged = try Self.chunked(Self.chunks(Self.lines, chunkBytes: 500), encoder: encoder)
         #expect(Self.flatten(merged) == Self.flatten(sequential))
@@ -120,7 +137,7 @@ struct ChunkedEncodingTests {
             options.segmentMaxBytes = segment
             options.canonicalizeKeys = canonicalKeys
             let encoder = BlockEncoder(options: options)
-            let sequential = try encoder.encode(Self.chunks(lines))
+            let sequential = try encoder.encode(Self.chunks(lines)).blocks
             #expect(sequential.count > 1)
             #expect(try Self.takable(lines, chunkBytes: 1, encoder: encoder) > 0)
             for chunkBytes in [1, 700, 5000] {
@@ -142,7 +159,7 @@ struct ChunkedEncodingTests {
         }
         let encoder = BlockEncoder(options: EncodingOptions())
         #expect(try Self.takable(lines, chunkBytes: 2000, encoder: encoder) > 0)
-        let sequential = try encoder.encode(Self.chunks(lines))
+        let sequential = try encoder.encode(Self.chunks(lines)).blocks
         #expect(sequential.count > 1)
         let merged = try Self.chunked(Self.chunks(lines, chunkBytes: 2000), encoder: encoder, takingText: true)
         #expect(Self.difference(merged, sequential) == nil)
@@ -159,7 +176,7 @@ struct ChunkedEncodingTests {
     func keysInFieldOrder(lines: [String], inOrder: Bool) throws {
         var options = EncodingOptions()
         options.duplicateKeys = .last
-        #expect(try BlockEncoder(options: options).encodeChunk(Self.chunks(lines)[0]).keysInFieldOrder == inOrder)
+        #expect(try BlockEncoder(options: options).encodeChunk(Self.chunks(lines)[0])?.keysInFieldOrder == inOrder)
     }
 
     /// A chunk that alone has more fields than a block may keeps its text for the cut; so does
@@ -193,11 +210,49 @@ struct ChunkedEncodingTests {
         lines[2500] = "{\"a\":1,\"a\":2}"
         let chunks = Self.chunks(lines, chunkBytes: 1000)
         let encoder = BlockEncoder(options: EncodingOptions())
-        #expect(throws: JACError.self) { try encoder.encode(chunks) }
+        #expect(throws: JACError.self) { try encoder.encode(chunks).blocks }
         do {
-            _ = try encoder.encode(chunks)
+            _ = try encoder.encode(chunks).blocks
         } catch {
             #expect(error.message.hasPrefix("line 2501, column 1: duplicate key \"a\""))
         }
+    }
+
+    /// Groups of any size give the blocks of one pass, and stop only between blocks.
+    @Test(arguments: [1, 5000, Int.max])
+    func groupsGoOnWhereTheyStopped(groupBytes: Int) throws {
+        var options = EncodingOptions()
+        options.segmentMaxBytes = 1500
+        let encoder = BlockEncoder(options: options)
+        let chunks = Self.chunks(Self.awkwardLines, chunkBytes: 700)
+        let sequential = try encoder.encode(chunks).blocks
+        let groups = try Self.groups(chunks, encoder: encoder, groupBytes: groupBytes)
+        #expect(groupBytes == .max ? groups.count == 1 : groups.count > 1)
+        #expect(groupBytes > 1 || groups.count == sequential.count)
+        #expect(Self.difference(groups.flatMap { $0 }, sequential) == nil)
+    }
+
+    /// A chunk with more fields than a block may hold gives no columns (its block is cut from
+    /// its text), and its block's blocks are still those of one pass; a record with too many
+    /// keys of its own is refused as soon as its chunk is encoded, naming its line.
+    @Test func chunksWithTooManyFieldsAreCutFromTheirText() throws {
+        let encoder = BlockEncoder(options: EncodingOptions())
+        let lines = (0 ..< 40).map { i in "{" + (0 ..< 300).map { k in "\"w\(i * 300 + k)\":\(k)" }.joined(separator: ",") + "}" }
+        let chunks = Self.chunks(lines, chunkBytes: 50_000)
+        let columns = try chunks.map { try encoder.encodeChunk($0) }
+        #expect(columns.contains { $0 == nil } && columns.contains { $0 != nil })
+        #expect(Self.difference(try Self.chunked(chunks, encoder: encoder, takingText: true), try encoder.encode(chunks).blocks) == nil)
+
+        var tooWide = lines
+        tooWide[30] = "{" + (0 ..< 5000).map { k in "\"k\(k)\":1" }.joined(separator: ",") + "}"
+        for chunk in Self.chunks(tooWide, chunkBytes: 50_000) {
+            do {
+                _ = try encoder.encodeChunk(chunk)
+                #expect(!(chunk.lines.contains(31)), "line 31 has 5000 keys")
+            } catch {
+                #expect(error.message == "line 31, column 1: a record with more than 4096 distinct keys cannot be stored")
+            }
+        }
+        #expect(throws: JACError.self) { try encoder.encode(Self.chunks(tooWide)).blocks }
     }
 }

@@ -12,7 +12,7 @@ func encode(bytes lines: [[UInt8]], options: EncodingOptions = EncodingOptions()
     for (i, line) in lines.enumerated() {
         line.withUnsafeBytes { raw.append($0, line: i + 1, column: 1) }
     }
-    return try BlockEncoder(options: options).encode([raw])
+    return try BlockEncoder(options: options).encode([raw]).blocks
 }
 
 /// The one field called `name` of a single-block encoding.

@@ -14,7 +14,7 @@ func writeDictionaryBomb(records: Int, entryBytes: Int, to path: String) throws 
     var raw = RawChunk(block: 0)
     let line = Array(#"{"s":"ab"}"#.utf8)
     for i in 0 ..< records { line.withUnsafeBytes { raw.append($0, line: i + 1, column: 1) } }
-    var block = try BlockEncoder(options: EncodingOptions()).encode([raw])[0]
+    var block = try BlockEncoder(options: EncodingOptions()).encode([raw]).blocks[0]
     var field = block.fields[0]
     // The payload: presence bits, type tags, then the dictionary (varint length 2, "ab").
     let at = field.presenceBytes + field.tagBytes

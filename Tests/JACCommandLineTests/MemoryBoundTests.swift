@@ -31,6 +31,37 @@ struct MemoryBoundTests {
         #expect(unpack.stdout.count == 3 * 200_000)
     }
 
+    /// 8 MiB of records whose 400 keys no other record has: a block every ten records, each
+    /// field a column of its own. Columns cost about a kilobyte a field before any value, so
+    /// encoding must not hold them for a raw block's worth of keys (it held 700 MiB), nor for
+    /// a record's keys past the 4,096 a block may have (300,000 keys held 400 MiB; what
+    /// stays is the parser's, about 16 times the record).
+    @Test func manyDistinctKeysCostAFewTimesTheirText() throws {
+        let w = try Workspace()
+        var text = ""
+        var i = 0
+        while text.utf8.count < 8 * Self.mib {
+            text += "{" + (0 ..< 400).map { k in "\"f\(i * 400 + k)\":\(k)" }.joined(separator: ",") + "}\n"
+            i += 1
+        }
+        try w.write("wide.ndjson", text)
+        for threads in ["-j1", "-j2"] {
+            let pack = try w.measure("jac", ["pack", threads, "wide.ndjson", "-o", "wide\(threads).jac"])
+            #expect(pack.status == 0, "\(pack.stderr)")
+            #expect(pack.peakBytes < 128 * Self.mib, "jac pack \(threads) peak \(pack.peakBytes >> 20) MiB")
+        }
+        #expect(try w.read("wide-j1.jac") == w.read("wide-j2.jac"))
+        let unpack = try w.jac(["unpack", "wide-j2.jac", "-o", "-"])
+        #expect(unpack.stdout == Array(text.utf8))
+
+        try w.write("keys.ndjson", "{\"a\":1}\n{" + (0 ..< 300_000).map { k in "\"z\(k)\":1" }.joined(separator: ",") + "}\n")
+        let refused = try w.measure("jac", ["pack", "-j2", "keys.ndjson", "-o", "keys.jac"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("line 2, column 1: a record with more than 4096 distinct keys"), "\(refused.stderr)")
+        #expect(refused.peakBytes < 96 * Self.mib, "refusal peak \(refused.peakBytes >> 20) MiB")
+        #expect(!w.exists("keys.jac"))
+    }
+
     @Test func blockBytesAboveTheRawBlockCapIsAUsageError() throws {
         let w = try Workspace()
         try w.write("in.ndjson", "{\"a\":1}\n")
