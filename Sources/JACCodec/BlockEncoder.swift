@@ -197,6 +197,13 @@ public final class BlockEncoder {
         return rewritten
     }
 
+    /// With duplicate keys refused, a record of more members than a block may have fields cannot
+    /// be stored whatever its keys (a duplicate or too many distinct keys): the parser stops
+    /// there. Keeping the last of duplicate keys, a record may have more, up to its length.
+    private var memberLimit: Int {
+        options.duplicateKeys == .error ? Limits.maxFieldsPerBlock : .max
+    }
+
     /// The parser, kept between calls for its buffers, as a local: passed from a local, it is
     /// not copied (retaining each of its buffers) for every call that reads a parsed record.
     private func takeParser() -> RecordParser {
@@ -208,7 +215,7 @@ public final class BlockEncoder {
     private func parse(_ chunk: RawChunk, record r: Int, _ parser: inout RecordParser) throws(JACError) -> RecordPlace {
         try chunk.text.withBytes { (text) throws(JACError) in
             try parser.parse(UnsafeRawBufferPointer(rebasing: text[chunk.range(of: r)]),
-                             line: chunk.lines[r], column: chunk.columns[r])
+                             line: chunk.lines[r], column: chunk.columns[r], memberLimit: memberLimit)
         }
         return RecordPlace(line: chunk.lines[r], column: chunk.columns[r])
     }

@@ -31,8 +31,10 @@ public struct RecordParser: Sendable {
 
     /// Parses `record` (one object, with optional BOM and surrounding whitespace). `line` and
     /// `column` are the 1-based position of its first byte in the whole input, so errors name
-    /// absolute positions ("line 3, column 7: ...").
-    public mutating func parse(_ record: UnsafeRawBufferPointer, line: Int, column: Int) throws(JACError) {
+    /// absolute positions ("line 3, column 7: ..."). A record of more than `memberLimit` members
+    /// is refused once that many are read, so that its members cost no more than that.
+    public mutating func parse(_ record: UnsafeRawBufferPointer, line: Int, column: Int,
+                               memberLimit: Int = .max) throws(JACError) {
         fieldCount = 0
         scratchCount = 0
         guard let text = record.baseAddress, !record.isEmpty else {
@@ -51,7 +53,7 @@ public struct RecordParser: Sendable {
             swap(&stack, &self.stack)
             swap(&keys, &self.keys)
         }
-        do {
+        do throws(JACError) {
             while true {
                 let (count, used) = try scratch.withUnsafeMutableBufferPointer { (buffer) throws(JACError) -> (Int, Int) in
                     try storage.withUnsafeMutableBufferPointer { (fields) throws(JACError) -> (Int, Int) in
@@ -72,7 +74,10 @@ public struct RecordParser: Sendable {
                     scratchCount = used
                     return
                 }
-                storage.append(contentsOf: storage)
+                guard storage.count < memberLimit else {
+                    throw JACError(.limitExceeded, "line \(line), column \(column): a record with more than \(memberLimit) keys cannot be stored")
+                }
+                storage.append(contentsOf: storage.prefix(memberLimit - storage.count))
             }
         } catch {
             keys.forget()

@@ -245,14 +245,20 @@ struct ChunkedEncodingTests {
 
         var tooWide = lines
         tooWide[30] = "{" + (0 ..< 5000).map { k in "\"k\(k)\":1" }.joined(separator: ",") + "}"
-        for chunk in Self.chunks(tooWide, chunkBytes: 50_000) {
-            do {
-                _ = try encoder.encodeChunk(chunk)
-                #expect(!(chunk.lines.contains(31)), "line 31 has 5000 keys")
-            } catch {
-                #expect(error.message == "line 31, column 1: a record with more than 4096 distinct keys cannot be stored")
+        var lastOfDuplicates = EncodingOptions()
+        lastOfDuplicates.duplicateKeys = .last
+        for (options, message) in [(EncodingOptions(), "4096 keys"), (lastOfDuplicates, "4096 distinct keys")] {
+            let encoder = BlockEncoder(options: options)
+            let expected = "line 31, column 1: a record with more than \(message) cannot be stored"
+            for chunk in Self.chunks(tooWide, chunkBytes: 50_000) {
+                do {
+                    _ = try encoder.encodeChunk(chunk)
+                    #expect(!(chunk.lines.contains(31)), "line 31 has 5000 keys")
+                } catch {
+                    #expect(error.message == expected)
+                }
             }
+            #expect { try encoder.encode(Self.chunks(tooWide)).blocks } throws: { ($0 as? JACError)?.message == expected }
         }
-        #expect(throws: JACError.self) { try encoder.encode(Self.chunks(tooWide)).blocks }
     }
 }
