@@ -237,7 +237,7 @@ enum RoundTrip {
             options.maxDictEntries = 3
         }
         let encoder = BlockEncoder(options: options)
-        guard let payloads = try? encoder.encode(chunks) else { return }
+        guard let payloads = try? encoder.encode(chunks).blocks else { return }
         checkChunked(chunks, encoder: encoder, payloads: payloads)
         let decoder = BlockDecoder()
         var text: [UInt8] = []
@@ -285,12 +285,28 @@ enum RoundTrip {
         }
     }
 
-    /// `encodeChunk` for each chunk, then `merge`: the payloads `encode` made.
+    /// `encodeChunk` for each chunk, taking the text where jac-squeeze would, then `merge`, and
+    /// a cut a block at a time: the payloads `encode` made in one pass.
     private static func checkChunked(_ chunks: [RawChunk], encoder: BlockEncoder, payloads: [BlockPayloads]) {
         do throws(JACError) {
-            var columns: [ColumnSet] = []
-            for chunk in chunks { columns.append(try encoder.encodeChunk(chunk)) }
-            let blocks = try encoder.merge(columns, of: chunks)
+            var chunks = chunks
+            var columns: [ColumnSet?] = []
+            for c in chunks.indices {
+                columns.append(try encoder.encodeChunk(chunks[c]))
+                if encoder.canTakeText(of: columns[c]) { _ = chunks[c].takeText() }
+            }
+            var blocks: [PendingBlock] = []
+            switch try encoder.merge(columns, of: &chunks) {
+            case .whole(let block):
+                blocks = block.map { [$0] } ?? []
+            case .cut:
+                var next: BlockEncoder.RecordIndex? = BlockEncoder.RecordIndex()
+                while let start = next {
+                    let group = try encoder.encode(chunks, from: start, groupBytes: 1)
+                    blocks += group.blocks.map(PendingBlock.init)
+                    next = group.next
+                }
+            }
             guard blocks.count == payloads.count else { finding("chunked encoding cuts \(blocks.count) blocks, not \(payloads.count)") }
             for (block, p) in zip(blocks, payloads) {
                 guard block.recordCount == p.recordCount, block.fieldCount == p.fields.count else {
