@@ -432,6 +432,8 @@ struct ColumnView {
     /// False for a key the block lacks (a projection's missing column).
     var exists = false
     var recordCount = 0
+    /// How many records have a value (the directory's count, at most `recordCount`).
+    var presentCount = 0
     /// The tag of every value when they all have the same, which then need not be read.
     var soleTag: UInt8?
     /// No string needs an escape (`FieldColumn.plainStrings`).
@@ -453,6 +455,7 @@ struct ColumnView {
         // The column's arrays are immutable and owned by the writer's `columns` for its life.
         exists = true
         recordCount = c.recordCount
+        presentCount = min(c.entry.valueCountPresent, c.recordCount)
         soleTag = c.soleTag
         plainStrings = c.plainStrings
         payload = c.payload.withUnsafeBytes { $0 }
@@ -498,10 +501,13 @@ final class WriterState {
     /// The same, 8 bytes of padding after the last key (see `TextSpool.put(padded:)`).
     private let keyBase: UnsafeMutablePointer<UInt8>
     private let keyOffsets: UnsafeMutablePointer<Int>
-    /// How many records a window covers: a multiple of 64 (a bitmap word) such that the window
-    /// lists at most 2^18 columns (512 KiB) when every value is present, and at least 64 records
-    /// (a block has at most 4,096 fields, so 512 KiB then too).
+    /// How many records a window covers: a multiple of 64 (a bitmap word), from 64 to 4,096,
+    /// such that a window of records with the block's mean number of values lists about 2^18
+    /// columns (512 KiB). Sparse blocks of many fields so get long windows, and each column's
+    /// bitmap is read many words at a time. A window that would list more than `maxListed`
+    /// ends sooner (`fillWindow`).
     let windowRecords: Int
+    static let maxListed = 1 << 18
     private(set) var windowStart = 0
     private(set) var windowEnd = 0
     /// Record `windowStart + w` has the columns `present[starts[w] ..< starts[w + 1]]`, ascending,
@@ -531,7 +537,9 @@ final class WriterState {
         (keyBase + keyText.count).initialize(repeating: 0, count: 8)
         keyOffsets = .allocate(capacity: keyStarts.count)
         keyOffsets.initialize(from: keyStarts, count: keyStarts.count)
-        windowRecords = max(64, min(4096, (1 << 18) / max(1, views.count)) & ~63)
+        let records = views.reduce(1) { max($0, $1.recordCount) }
+        let perRecord = (views.reduce(0) { $0 + $1.presentCount } + records - 1) / records
+        windowRecords = max(64, min(4096, WriterState.maxListed / max(1, perRecord)) & ~63)
         starts = .allocate(capacity: windowRecords + 1)
         present = .allocate(capacity: 0)
         full = .allocate(capacity: max(1, views.count))
@@ -579,8 +587,8 @@ final class WriterState {
     /// of them; otherwise the lists are counted, then placed, column by column, so each comes
     /// out ascending. The bitmaps are read 64 records at a time and only set bits visited.
     func fillWindow(at r: Int, end: Int) {
-        let stop = min(r + windowRecords, end)
-        let n = stop - r
+        var stop = min(r + windowRecords, end)
+        var n = stop - r
         windowStart = r
         windowEnd = stop
         var columns = 0
@@ -611,6 +619,14 @@ final class WriterState {
             }
         }
         for w in 0 ..< n { starts[w + 1] += starts[w] }
+        // Values bunched in some records: the window ends before the record that would list more
+        // than `maxListed` (a record alone lists at most a block's fields).
+        if Int(starts[n]) > WriterState.maxListed {
+            n = 1
+            while Int(starts[n + 1]) <= WriterState.maxListed { n += 1 }
+            stop = r + n
+            windowEnd = stop
+        }
         reservePresent(Int(starts[n]))
         // Each record's start serves as its next free place; once every column is placed it is
         // the record's end, the next record's start, so shifting by one restores the starts.

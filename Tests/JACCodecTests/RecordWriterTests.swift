@@ -38,8 +38,8 @@ import Testing
         return (columns, block.recordCount)
     }
 
-    /// Many fields (windows of 832 records for 300 keys) and few fields (windows of 4,096).
-    @Test(arguments: [(300, 2000), (7, 9000)])
+    /// Many fields and few, in windows of 4,096 records (a record has about three values).
+    @Test(arguments: [(300, 2000), (300, 9000), (7, 9000)])
     func sparseRecordsComeBackAsTheyWere(keys: Int, records: Int) throws {
         let lines = RecordWriterTests.sparseLines(records: records, keys: keys, seed: UInt64(keys))
         let (columns, count) = try columns(lines)
@@ -51,7 +51,7 @@ import Testing
         #expect(out == Array(lines.map { $0 + "\n" }.joined().utf8))
 
         // From records inside a window and a bitmap word, to records inside another.
-        for (start, end) in [(1, 2), (63, 65), (831, 833), (100, 1999), (1500, records)] {
+        for (start, end) in [(1, 2), (63, 65), (831, 833), (100, 1999), (1500, records)] + (records > 4097 ? [(4095, 4097)] : []) {
             var w = RecordWriter(columns: columns)
             w.seek(to: start)
             var text: [UInt8] = []
@@ -199,5 +199,26 @@ import Testing
         _ = b.write(upTo: 300, layout: .ndjson, first: &first, to: &fromB)
         #expect(fromA == fromB)
         #expect(fromA == Array(lines[100...].map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// Values bunched in a few records of a wide, sparse block: there the window the block's
+    /// mean gives (3,200 records) would list 400,000 columns, so it ends sooner, and the records
+    /// still come back as they were, from any start.
+    @Test func bunchedValuesShortenTheWindow() throws {
+        let keys = 4000
+        let dense = { (r: Int) in (0 ..< keys).map { "\"k\($0)\":\(r)" }.joined(separator: ",") }
+        let lines = (0 ..< 10_000).map { r in
+            r < 100 || (5000 ..< 5100).contains(r) ? "{" + dense(r) + "}" : r % 3 == 0 ? "{}" : "{\"k\(r % keys)\":\(r)}"
+        }
+        let (columns, count) = try columns(lines)
+        #expect(count == lines.count && columns.count == keys)
+        for (start, end) in [(0, 10_000), (50, 3000), (99, 101), (4990, 5200)] {
+            var writer = RecordWriter(columns: columns)
+            writer.seek(to: start)
+            var out: [UInt8] = []
+            var first = true
+            #expect(writer.write(upTo: end, layout: .ndjson, first: &first, to: &out) == end - start)
+            #expect(out == Array(lines[start ..< end].map { $0 + "\n" }.joined().utf8), "records \(start) ..< \(end)")
+        }
     }
 }
