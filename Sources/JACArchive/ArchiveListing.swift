@@ -48,7 +48,16 @@ public struct ArchiveListing: Sendable {
     public var headerBytes = 0
     public var header: FileHeader
     public var blocks: [Block] = []
+    /// The fields, in first-seen order, up to `maxListedFields` of them and `maxListedNameBytes`
+    /// of names: an archive of ever new keys would otherwise cost memory for each.
     public var fields: [Field] = []
+    /// The directory entries of the fields past those, counted together (`present`, `blocks`
+    /// and the bytes), and how many entries they were.
+    public var unlisted = Field(name: [])
+    public var unlistedEntries = 0
+    public static let maxListedFields = 65_536
+    public static let maxListedNameBytes = 16 << 20
+    private var listedNameBytes = 0
     public var indexed = false
     /// Why there was no usable index ("no index footer", or what is wrong with it).
     public var indexProblem: String?
@@ -58,8 +67,8 @@ public struct ArchiveListing: Sendable {
     public var ndjsonBytes: Int?
 
     public var records: Int { blocks.reduce(0) { $0 + $1.records } }
-    public var compressed: Int { fields.reduce(0) { $0 + $1.compressed } }
-    public var uncompressed: Int { fields.reduce(0) { $0 + $1.uncompressed } }
+    public var compressed: Int { fields.reduce(unlisted.compressed) { $0 + $1.compressed } }
+    public var uncompressed: Int { fields.reduce(unlisted.uncompressed) { $0 + $1.uncompressed } }
     public var blockBytes: Int { blocks.reduce(0) { $0 + $1.size } }
 
     private var fieldIndex: [[UInt8]: Int] = [:]
@@ -133,25 +142,32 @@ public struct ArchiveListing: Sendable {
     private mutating func add(number: Int, offset: Int, size: Int, header: BlockHeader, columns: [FieldColumn]?) {
         blocks.append(Block(number: number, offset: offset, size: size, records: header.recordCount, fields: header.fields.count))
         for (j, e) in header.fields.enumerated() {
-            let i: Int
             if let known = fieldIndex[e.name] {
-                i = known
-            } else {
-                i = fields.count
-                fieldIndex[e.name] = i
+                Self.count(e, columns?[j], into: &fields[known])
+            } else if fields.count < Self.maxListedFields, listedNameBytes + e.name.count <= Self.maxListedNameBytes {
+                fieldIndex[e.name] = fields.count
+                listedNameBytes += e.name.count
                 fields.append(Field(name: e.name))
+                Self.count(e, columns?[j], into: &fields[fields.count - 1])
+            } else {
+                unlistedEntries += 1
+                Self.count(e, columns?[j], into: &unlisted)
             }
-            fields[i].present += e.valueCountPresent
-            fields[i].blocks += 1
-            if e.usesDictionary { fields[i].dictionaryBlocks += 1 }
-            if e.usesDelta { fields[i].deltaBlocks += 1 }
-            fields[i].compressed += e.compressedLength
-            fields[i].uncompressed += e.uncompressedLength
-            // FieldColumn checked the presence and tag byte counts against the entry.
-            columns?[j].payload.withUnsafeBytes { p in
-                let tags = UnsafeRawBufferPointer(rebasing: p[e.presenceBytes ..< e.presenceBytes + e.tagBytes])
-                for (t, n) in BitPacking.tagCounts(tags, count: e.valueCountPresent).enumerated() { fields[i].kinds[t] += n }
-            }
+        }
+    }
+
+    /// One directory entry (and its decoded column) into a field's totals.
+    private static func count(_ e: FieldDirectoryEntry, _ column: FieldColumn?, into field: inout Field) {
+        field.present += e.valueCountPresent
+        field.blocks += 1
+        if e.usesDictionary { field.dictionaryBlocks += 1 }
+        if e.usesDelta { field.deltaBlocks += 1 }
+        field.compressed += e.compressedLength
+        field.uncompressed += e.uncompressedLength
+        // FieldColumn checked the presence and tag byte counts against the entry.
+        column?.payload.withUnsafeBytes { p in
+            let tags = UnsafeRawBufferPointer(rebasing: p[e.presenceBytes ..< e.presenceBytes + e.tagBytes])
+            for (t, n) in BitPacking.tagCounts(tags, count: e.valueCountPresent).enumerated() { field.kinds[t] += n }
         }
     }
 }

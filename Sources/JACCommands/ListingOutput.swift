@@ -110,14 +110,17 @@ extension ArchiveListing {
         // What is left of 100 columns for the types, the last column: names cut to three
         // letters when all of them do not fit.
         let room = 100 - (nameWidth + 9 + 8 + 5 + 2 * w + 6 + 7)
-        for f in fields {
+        for (f, name) in fields.map({ ($0, $0.nameString) }) + (unlistedEntries > 0 ? [(unlisted, "(others)")] : []) {
             let share = archiveBytes > 0 ? Double(f.compressed) * 100 / Double(archiveBytes) : 0
             var types = readKinds ? f.kindNames.joined(separator: ",") : "-"
             if types.count > room { types = f.kindNames.map { String($0.prefix(3)) }.joined(separator: ",") }
-            lines.append([pad(f.nameString, nameWidth, right: false), pad("\(f.present)", 9), pad(f.encoding, 8), pad(f.delta, 5),
+            lines.append([pad(name, nameWidth, right: false), pad("\(f.present)", 9), pad(f.encoding, 8), pad(f.delta, 5),
                           pad(size(f.compressed, exact), w), pad(size(f.uncompressed, exact), w),
                           pad(decimal(share, places: 1) + "%", 6), types]
                 .joined(separator: " "))
+        }
+        if unlistedEntries > 0 {
+            lines.append("(others): \(unlistedEntries) directory entries of fields past the first \(fields.count) listed")
         }
         lines.append("")
         let ratio = compressed > 0 ? Double(uncompressed) / Double(compressed) : 0
@@ -168,12 +171,7 @@ extension ArchiveListing {
             o.append(UInt8(ascii: "}"))
         }
         o.append(UInt8(ascii: "]"))
-        key("fields")
-        o.append(UInt8(ascii: "["))
-        for (i, f) in fields.enumerated() {
-            if i > 0 { o.append(UInt8(ascii: ",")) }
-            o.append(UInt8(ascii: "{"))
-            key("name"); f.name.withUnsafeBytes { JSONWriter.appendString($0, to: &o) }
+        func fieldTotals(_ f: ArchiveListing.Field) {
             key("types")
             if readKinds {
                 o.append(UInt8(ascii: "{"))
@@ -191,9 +189,27 @@ extension ArchiveListing {
             key("compressed_bytes"); num(f.compressed)
             key("uncompressed_bytes"); num(f.uncompressed)
             key("share"); o.append(contentsOf: decimal(archiveBytes > 0 ? Double(f.compressed) / Double(archiveBytes) : 0, places: 4).utf8)
+        }
+        key("fields")
+        o.append(UInt8(ascii: "["))
+        for (i, f) in fields.enumerated() {
+            if i > 0 { o.append(UInt8(ascii: ",")) }
+            o.append(UInt8(ascii: "{"))
+            key("name"); f.name.withUnsafeBytes { JSONWriter.appendString($0, to: &o) }
+            fieldTotals(f)
             o.append(UInt8(ascii: "}"))
         }
         o.append(UInt8(ascii: "]"))
+        // Fields past those listed (`ArchiveListing.maxListedFields`), counted together.
+        key("unlisted_fields")
+        if unlistedEntries > 0 {
+            o.append(UInt8(ascii: "{"))
+            key("entries"); num(unlistedEntries)
+            fieldTotals(unlisted)
+            o.append(UInt8(ascii: "}"))
+        } else {
+            o.append(contentsOf: "null".utf8)
+        }
         o.append(contentsOf: "}\n".utf8)
         return o
     }

@@ -66,6 +66,26 @@ struct MemoryBoundTests {
         }
     }
 
+    /// `jac ls` of an archive of 70,000 distinct keys lists the first 65,536 one by one and the
+    /// others' directory entries together (each listed field cost about 450 bytes: an archive
+    /// of 3 million keys took 1.5 GiB).
+    @Test func listingManyKeysCountsTheRestTogether() throws {
+        let w = try Workspace()
+        try w.write("keys.ndjson", (0 ..< 70_000).map { "{\"k\($0)\":\($0 % 7)}\n" }.joined())
+        #expect(try w.jac(["pack", "keys.ndjson", "-o", "keys.jac"]).status == 0)
+        let r = try w.jac(["ls", "--format", "json", "keys.jac"])
+        #expect(r.status == 0)
+        let listing = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout)) as? [String: Any])
+        let fields = try #require(listing["fields"] as? [[String: Any]])
+        let others = try #require(listing["unlisted_fields"] as? [String: Any])
+        #expect(fields.count == 65_536 && fields.last?["name"] as? String == "k65535")
+        #expect(others["entries"] as? Int == 70_000 - 65_536 && others["present"] as? Int == 70_000 - 65_536)
+        let total = fields.reduce(others["compressed_bytes"] as? Int ?? 0) { $0 + ($1["compressed_bytes"] as? Int ?? 0) }
+        #expect(total == listing["compressed_bytes"] as? Int)
+        let table = try w.jac(["ls", "keys.jac"])
+        #expect(String(decoding: table.stdout, as: UTF8.self).contains("(others): 4464 directory entries of fields past the first 65536 listed"))
+    }
+
     @Test func blockBytesAboveTheRawBlockCapIsAUsageError() throws {
         let w = try Workspace()
         try w.write("in.ndjson", "{\"a\":1}\n")
