@@ -342,11 +342,7 @@ public final class Squeezer: @unchecked Sendable {
                 columns = []
                 switch merged {
                 case .whole(let block):
-                    // Text kept (`BlockEncoder.canTakeText` said no) goes back now, moved out
-                    // one by one so that the list holds the only reference to each.
-                    while let spares, let chunk = chunks.popLast() {
-                        if !chunk.textTaken { spares.put(chunk, bytes: chunk.heldBytes) }
-                    }
+                    giveBack(&chunks)
                     start(Group(block.map { [$0] } ?? []), of: job, next: nil)
                 case .cut:
                     lock.lock()
@@ -381,9 +377,18 @@ public final class Squeezer: @unchecked Sendable {
             if first { window.put(job.sequence, result) }
         }
 
+        /// Hands the text still in `chunks` (`BlockEncoder.canTakeText` said no, or a cut is
+        /// done) to `spares`, moved out one by one so that the list holds the only reference to
+        /// each.
+        private func giveBack(_ chunks: inout [RawChunk]) {
+            while let spares, let chunk = chunks.popLast() {
+                if !chunk.textTaken { spares.put(chunk, bytes: chunk.heldBytes) }
+            }
+        }
+
         /// Encodes the next group of a cut raw block's blocks, from `first`, and starts it.
         /// The job holds the text between cuts (one runs at a time); after the last, the text
-        /// goes back to `spares`, each chunk's only reference moved there.
+        /// goes back to `spares`.
         private func cut(_ job: Job, from first: BlockEncoder.RecordIndex, worker: Int) {
             lock.lock()
             var text: [RawChunk] = []
@@ -398,7 +403,7 @@ public final class Squeezer: @unchecked Sendable {
                     job.text = text
                     lock.unlock()
                 } else {
-                    while let spares, let chunk = text.popLast() { spares.put(chunk, bytes: chunk.heldBytes) }
+                    giveBack(&text)
                 }
                 start(Group(blocks.map(PendingBlock.init)), of: job, next: next)
             } catch {
@@ -487,11 +492,11 @@ public final class Squeezer: @unchecked Sendable {
             let next = job.cutWaits ? job.next : nil
             if next != nil { job.cutWaits = false }
             let done = job.groupsInFlight == 0 && job.next == nil
-            let groups = done ? job.groups : []
+            let (groups, cost) = done ? (job.groups, job.cost) : ([], 0)
             if done { job.groups = [] }
             lock.unlock()
             if let next { addCut(job, from: next) }
-            if done { settle(job, .success(Finished(blocks: groups.flatMap(\.encoded), cost: job.cost))) }
+            if done { settle(job, .success(Finished(blocks: groups.flatMap(\.encoded), cost: cost))) }
         }
     }
 }
