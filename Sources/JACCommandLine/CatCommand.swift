@@ -55,6 +55,7 @@ struct CatCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         try TerminalInput.refuse([input], reading: "an archive")
+        AllocatorTuning.restartTuned(inputs: [input])
         var options = Projection.Options()
         if !field.isEmpty {
             var keys: [[UInt8]] = []

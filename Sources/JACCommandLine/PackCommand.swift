@@ -78,6 +78,7 @@ struct PackCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         let paths = inputs.isEmpty ? ["-"] : inputs
+        AllocatorTuning.restartTuned(inputs: paths)
         if test {
             try VerifyArguments.verify(paths, against: nil, mode: try inputKind.mode, quiet: output.quiet)
         } else if decompress {

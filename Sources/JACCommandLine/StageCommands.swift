@@ -136,6 +136,7 @@ enum StageRunner {
     static func run(output: OutputOptions, inputs: [String], binary: Bool, poison: Bool = false, progress: Bool = false, total: Int? = nil,
                     _ body: (ByteSink, Progress) throws(JACError) -> String) throws {
         Diagnostics.quiet = output.quiet
+        AllocatorTuning.restartTuned(inputs: inputs)
         BrokenPipe.reportAsError()
         if binary && (output.output ?? "-") == "-" && isatty(1) != 0 {
             Diagnostics.error("refusing to write binary data to a terminal (use -o FILE or a pipe)")

@@ -39,6 +39,7 @@ struct UnpackCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         try TerminalInput.refuse([input], reading: "an archive")
+        AllocatorTuning.restartTuned(inputs: [input])
         var job = UnpackJob()
         job.input = input
         job.output = output.output

@@ -67,6 +67,7 @@ struct VerifyArguments: ParsableArguments {
     /// terminal; throws the worst exit status. `jac -t` runs this too.
     static func verify(_ paths: [String], against: String?, mode: InputMode, quiet: Bool) throws {
         try TerminalInput.refuse(paths, reading: "an archive")
+        AllocatorTuning.restartTuned(inputs: paths + (against.map { [$0] } ?? []))
         let label = Diagnostics.tool == "jac" ? "jac verify" : Diagnostics.tool
         try Diagnostics.each(paths) { path in
             try Diagnostics.run(naming: path) { () throws(JACError) in

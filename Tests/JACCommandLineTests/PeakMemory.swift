@@ -14,19 +14,23 @@ struct MeasuredRun {
     var seconds: Double
     var outputBytes: Int
     var stderr: String
+    /// The tool's environment as last read while it ran ("NAME=value" entries): a tool that
+    /// starts itself again shows the second process's.
+    var environment: [String] = []
 }
 
 extension Workspace {
     /// Runs `tool` (one of the built executables) in this directory, standard input from the
     /// file `stdin` (or /dev/null). Standard output goes to the file `stdout`, or, without one,
     /// into a pipe that is counted and dropped as it comes (so a huge output costs nothing).
-    /// With `addressSpaceKiB`, the child runs under `ulimit -v` of that many KiB.
+    /// With `addressSpaceKiB`, the child runs under `ulimit -v` of that many KiB; `environment`
+    /// entries ("NAME=value") are added to this process's for it.
     ///
     /// The peak is the tool's VmHWM, read from /proc every few milliseconds until it exits (the
     /// kernel keeps it up to date before memory is unmapped): rusage's ru_maxrss cannot be
     /// used, since a spawned child starts on this process's memory and the kernel counts that.
     func measure(_ tool: String = "jac", _ arguments: [String], stdin: String? = nil, stdout: String? = nil,
-                 addressSpaceKiB: Int? = nil) throws -> MeasuredRun {
+                 addressSpaceKiB: Int? = nil, environment: [String] = []) throws -> MeasuredRun {
         // bash goes to this directory, sets the limit and becomes the tool (same process).
         let limit = addressSpaceKiB.map { "ulimit -v \($0) && " } ?? ""
         let argv = ["/bin/bash", "-c", "cd \"$0\" && \(limit)exec \"$@\"", path, binDirectory + "/" + tool] + arguments
@@ -47,20 +51,32 @@ extension Workspace {
         posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
+        var inherited: [String] = []
+        var entry = environ
+        while let text = entry.pointee { inherited.append(String(cString: text)); entry += 1 }
+        let cEnvironment = (inherited + environment).map { strdup($0) } + [nil]
+        defer { cEnvironment.forEach { free($0) } }
         let started = Date()
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnvironment)
         if pipe[1] >= 0 { close(pipe[1]) }
         defer { if pipe[0] >= 0 { close(pipe[0]) } }
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var peak = 0
+        var seenEnvironment: [String] = []
+        /// Samples the tool's peak and environment (both only once bash has become the tool).
+        func sample() {
+            guard let kib = Self.highWaterKiB(pid: pid, name: tool) else { return }
+            peak = max(peak, kib * 1024)
+            if let seen = Self.environment(pid: pid), !seen.isEmpty { seenEnvironment = seen }
+        }
         var outputBytes = 0
         if pipe[0] >= 0 {
             // Drain the output, sampling the peak between reads.
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             var poller = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
             while true {
-                if let kib = Self.highWaterKiB(pid: pid, name: tool) { peak = max(peak, kib * 1024) }
+                sample()
                 guard poll(&poller, 1, 2) > 0 else { continue }
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(pipe[0], $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
@@ -70,7 +86,7 @@ extension Workspace {
         }
         var status: Int32 = 0
         while true {
-            if let kib = Self.highWaterKiB(pid: pid, name: tool) { peak = max(peak, kib * 1024) }
+            sample()
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid || (reaped < 0 && errno != EINTR) { break }
             usleep(2000)
@@ -83,7 +99,8 @@ extension Workspace {
         let signal = status & 0x7f
         return MeasuredRun(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
                            peakBytes: peak, seconds: seconds, outputBytes: outputBytes,
-                           stderr: String(decoding: try SharedFiles.read(err), as: UTF8.self))
+                           stderr: String(decoding: try SharedFiles.read(err), as: UTF8.self),
+                           environment: seenEnvironment)
     }
 
     /// VmHWM of process `pid` once it runs `name` (before that it is bash, or this process's
@@ -94,5 +111,20 @@ extension Workspace {
         guard lines.first == "Name:\t" + name.prefix(15),
               let line = lines.first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
+    /// A process's environment from /proc (empty once it has exited), nil if unreadable.
+    private static func environment(pid: pid_t) -> [String]? {
+        let fd = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            bytes += buffer[..<n]
+        }
+        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 }

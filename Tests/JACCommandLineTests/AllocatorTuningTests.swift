@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// A tool given a large input starts itself again with glibc's allocator tuned (JACSystem's
+/// AllocatorTuning); a smaller input, `JAC_MALLOC` or a `GLIBC_TUNABLES` of the user's keep the
+/// process as it started, and the output is the same bytes either way.
+struct AllocatorTuningTests {
+    /// Whether the kernel offers transparent huge pages, without which nothing restarts.
+    static let hugePages: Bool = {
+        let chosen = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
+        return chosen.contains("[always]") || chosen.contains("[madvise]")
+    }()
+
+    /// The size at and above which a regular input is large (AllocatorTuning.minInputBytes).
+    static let threshold = 1 << 20
+
+    /// Log-like records, about `bytes` of them.
+    static func records(bytes: Int) -> String {
+        var text = ""
+        var i = 0
+        while text.utf8.count < bytes - 100 {
+            text += "{\"id\":\(i),\"host\":\"h\(i % 17)\",\"msg\":\"event \(i &* 7919 % 100_003)\",\"ok\":\(i % 3 == 0)}\n"
+            i += 1
+        }
+        return text
+    }
+
+    static func tuned(_ run: MeasuredRun) -> Bool {
+        run.environment.contains("JAC_MALLOC=tuned") && run.environment.contains { $0.hasPrefix("GLIBC_TUNABLES=glibc.malloc.") }
+    }
+
+    @Test func largeInputsRestartTunedAndWriteTheSameBytes() throws {
+        let w = try Workspace()
+        try w.write("big.ndjson", Self.records(bytes: 3 * Self.threshold))
+        try w.write("small.ndjson", Self.records(bytes: Self.threshold - 1000))
+
+        let big = try w.measure("jac", ["pack", "big.ndjson", "-o", "big.jac"])
+        #expect(big.status == 0, "\(big.stderr)")
+        #expect(!big.environment.isEmpty, "the tool's environment was never read")
+        #expect(Self.tuned(big) == Self.hugePages, "\(big.environment.filter { $0.hasPrefix("JAC") || $0.hasPrefix("GLIBC") })")
+
+        let optedOut = try w.measure("jac", ["pack", "big.ndjson", "-o", "default.jac"], environment: ["JAC_MALLOC=default"])
+        #expect(optedOut.status == 0, "\(optedOut.stderr)")
+        #expect(optedOut.environment.contains("JAC_MALLOC=default"))
+        #expect(!optedOut.environment.contains { $0.hasPrefix("GLIBC_TUNABLES=") })
+        #expect(try w.read("big.jac") == w.read("default.jac"))
+
+        let users = "GLIBC_TUNABLES=glibc.malloc.arena_max=2"
+        let theirs = try w.measure("jac", ["pack", "big.ndjson", "-o", "theirs.jac"], environment: [users])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        #expect(theirs.environment.contains(users))
+        #expect(!theirs.environment.contains { $0.hasPrefix("JAC_MALLOC=") })
+
+        let small = try w.measure("jac", ["pack", "small.ndjson", "-o", "small.jac"])
+        #expect(small.status == 0, "\(small.stderr)")
+        #expect(!small.environment.isEmpty, "the tool's environment was never read")
+        #expect(!small.environment.contains { $0.hasPrefix("JAC_MALLOC=") })
+
+        // A stage reading standard input restarts too, and the tuned pipeline writes the same archive.
+        let split = try w.measure("jac-split", [], stdin: "big.ndjson", stdout: "big.frames")
+        #expect(split.status == 0, "\(split.stderr)")
+        #expect(Self.tuned(split) == Self.hugePages)
+        let squeeze = try w.measure("jac-squeeze", ["-j2", "big.frames"], stdout: "big.blocks")
+        #expect(squeeze.status == 0, "\(squeeze.stderr)")
+        let assemble = try w.measure("jac-assemble", ["big.blocks", "-o", "piped.jac"])
+        #expect(assemble.status == 0, "\(assemble.stderr)")
+        #expect(try w.read("piped.jac") == w.read("big.jac"))
+
+        // Records come back the same, tuned or not (the archive is smaller than the threshold,
+        // so unpack restarts only for the NDJSON it is checked against).
+        let unpacked = try w.measure("jac", ["unpack", "big.jac", "-o", "big.out"])
+        #expect(unpacked.status == 0, "\(unpacked.stderr)")
+        let verify = try w.measure("jac-verify", ["--against", "big.ndjson", "big.jac"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(Self.tuned(verify) == Self.hugePages)
+        #expect(try w.read("big.out") == w.read("big.ndjson"))
+    }
+}
