@@ -60,14 +60,15 @@ struct VerifyArguments: ParsableArguments {
 
     func run() throws {
         Diagnostics.quiet = quiet
-        try Self.verify(archives.isEmpty ? ["-"] : archives, against: against, mode: try inputKind.mode, quiet: quiet)
+        let paths = archives.isEmpty ? ["-"] : archives
+        AllocatorTuning.restartTuned(inputs: paths + (against.map { [$0] } ?? []))
+        try Self.verify(paths, against: against, mode: try inputKind.mode, quiet: quiet)
     }
 
     /// Checks each archive, printing its line (unless `quiet`) and a progress line on a
     /// terminal; throws the worst exit status. `jac -t` runs this too.
     static func verify(_ paths: [String], against: String?, mode: InputMode, quiet: Bool) throws {
         try TerminalInput.refuse(paths, reading: "an archive")
-        AllocatorTuning.restartTuned(inputs: paths + (against.map { [$0] } ?? []))
         let label = Diagnostics.tool == "jac" ? "jac verify" : Diagnostics.tool
         try Diagnostics.each(paths) { path in
             try Diagnostics.run(naming: path) { () throws(JACError) in

@@ -62,8 +62,8 @@ public enum AllocatorTuning {
     }
 
     /// Whether the kernel gives huge pages to a process that asks ("always" or "madvise"
-    /// chosen, as in "always [madvise] never").
-    private static func hugePagesAvailable() -> Bool {
+    /// chosen, as in "always [madvise] never"); without them nothing restarts.
+    public static func hugePagesAvailable() -> Bool {
         let fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }

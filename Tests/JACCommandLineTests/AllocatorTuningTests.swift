@@ -1,18 +1,13 @@
 import Foundation
+import JACSystem
 import Testing
 
 /// A tool given a large input starts itself again with glibc's allocator tuned (JACSystem's
 /// AllocatorTuning); a smaller input, `JAC_MALLOC` or a `GLIBC_TUNABLES` of the user's keep the
 /// process as it started, and the output is the same bytes either way.
 struct AllocatorTuningTests {
-    /// Whether the kernel offers transparent huge pages, without which nothing restarts.
-    static let hugePages: Bool = {
-        let chosen = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
-        return chosen.contains("[always]") || chosen.contains("[madvise]")
-    }()
-
-    /// The size at and above which a regular input is large (AllocatorTuning.minInputBytes).
-    static let threshold = 1 << 20
+    static let hugePages = AllocatorTuning.hugePagesAvailable()
+    static let threshold = AllocatorTuning.minInputBytes
 
     /// Log-like records, about `bytes` of them.
     static func records(bytes: Int) -> String {

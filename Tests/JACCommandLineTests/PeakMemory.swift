@@ -115,16 +115,7 @@ extension Workspace {
 
     /// A process's environment from /proc (empty once it has exited), nil if unreadable.
     private static func environment(pid: pid_t) -> [String]? {
-        let fd = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { break }
-            bytes += buffer[..<n]
-        }
+        guard let bytes = try? SharedFiles.read("/proc/\(pid)/environ") else { return nil }
         return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 }
