@@ -5,7 +5,7 @@ import JACCommands
 import JACSystem
 import JACWire
 
-struct CatCommand: ParsableCommand {
+struct CatCommand: LargeInputCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
         abstract: "Print some fields of every record (or of a slice), reading only those fields.",
@@ -55,7 +55,6 @@ struct CatCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         try TerminalInput.refuse([input], reading: "an archive")
-        AllocatorTuning.restartTuned(inputs: [input])
         var options = Projection.Options()
         if !field.isEmpty {
             var keys: [[UInt8]] = []

@@ -7,7 +7,7 @@ import JACWire
 
 import Glibc
 
-struct PackCommand: ParsableCommand {
+struct PackCommand: LargeInputCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Compress JSON records (NDJSON, concatenated objects or a JSON array) into a JAC archive.",
@@ -78,7 +78,6 @@ struct PackCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         let paths = inputs.isEmpty ? ["-"] : inputs
-        AllocatorTuning.restartTuned(inputs: paths)
         if test {
             try VerifyArguments.verify(paths, against: nil, mode: try inputKind.mode, quiet: output.quiet)
         } else if decompress {

@@ -9,7 +9,7 @@ import JACWire
 import Glibc
 
 /// `jac-split`: JSON records in, a frame stream of raw blocks out.
-public struct SplitCommand: ParsableCommand {
+public struct SplitCommand: LargeInputCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-split",
         abstract: "Cut JSON records into raw blocks for jac-squeeze (a jac frame stream).",
@@ -54,7 +54,7 @@ public struct SplitCommand: ParsableCommand {
 }
 
 /// `jac-squeeze`: raw block frames in, compressed block frames out.
-public struct SqueezeCommand: ParsableCommand {
+public struct SqueezeCommand: LargeInputCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-squeeze",
         abstract: "Encode and compress the raw blocks of jac-split on several threads.",
@@ -90,7 +90,7 @@ public struct SqueezeCommand: ParsableCommand {
 }
 
 /// `jac-assemble`: compressed block frames (or whole archives) in, one archive out.
-public struct AssembleCommand: ParsableCommand {
+public struct AssembleCommand: LargeInputCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-assemble",
         abstract: "Write the archive: blocks from jac-squeeze in order, then the index.",
@@ -136,7 +136,6 @@ enum StageRunner {
     static func run(output: OutputOptions, inputs: [String], binary: Bool, poison: Bool = false, progress: Bool = false, total: Int? = nil,
                     _ body: (ByteSink, Progress) throws(JACError) -> String) throws {
         Diagnostics.quiet = output.quiet
-        AllocatorTuning.restartTuned(inputs: inputs)
         BrokenPipe.reportAsError()
         if binary && (output.output ?? "-") == "-" && isatty(1) != 0 {
             Diagnostics.error("refusing to write binary data to a terminal (use -o FILE or a pipe)")

@@ -9,8 +9,13 @@ import Glibc
 /// program name).
 public enum ToolMain {
     public static func run(_ command: any ParsableCommand.Type, arguments: [String]? = nil) -> Never {
+        let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let sub = subcommand(of: command, arguments)
+        if (sub?.type ?? command) is any LargeInputCommand.Type {
+            AllocatorTuning.restartTuned(inputs: AllocatorTuning.inputs(named: sub?.arguments ?? arguments))
+        }
         do {
-            var parsed = try parse(command, arguments ?? Array(CommandLine.arguments.dropFirst()))
+            var parsed = try parse(command, arguments)
             try parsed.run()
         } catch {
             guard command.exitCode(for: error) == .validationFailure else { command.exit(withError: error) }
@@ -29,15 +34,23 @@ public enum ToolMain {
     /// instructions with this, 23.2M without). Any error there, and any result but the subcommand itself (help, a
     /// version, a completion script), is left to the full parse, so what the user sees is as before.
     public static func parse(_ command: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
-        let named = arguments.first.flatMap { first in command.configuration.subcommands.first { $0._commandName == first } }
-        // `help` is ArgumentParser's own subcommand, which only the root knows.
-        if let sub = named ?? (arguments.contains("help") ? nil : command.configuration.defaultSubcommand),
-           let parsed = try? sub.parseAsRoot(Array(arguments.dropFirst(named == nil ? 0 : 1))),
+        if let (sub, rest) = subcommand(of: command, arguments),
+           let parsed = try? sub.parseAsRoot(rest),
            type(of: parsed) == sub {
             // Anything else (ArgumentParser's HelpCommand for `--help`) would name `sub` alone.
             return parsed
         }
         return try command.parseAsRoot(arguments)
+    }
+
+    /// The subcommand `arguments` start with the name of, else `command`'s default one, and the
+    /// arguments it parses; nil when `command` has neither, or for `help` (ArgumentParser's own
+    /// subcommand, which only the root knows).
+    private static func subcommand(of command: any ParsableCommand.Type, _ arguments: [String])
+        -> (type: any ParsableCommand.Type, arguments: [String])? {
+        let named = arguments.first.flatMap { first in command.configuration.subcommands.first { $0._commandName == first } }
+        guard let sub = named ?? (arguments.contains("help") ? nil : command.configuration.defaultSubcommand) else { return nil }
+        return (sub, Array(arguments.dropFirst(named == nil ? 0 : 1)))
     }
 
     /// "jac unpack " when the first argument names one of `command`'s subcommands, else "jac ".
@@ -47,6 +60,11 @@ public enum ToolMain {
         return sub.map { "\(name) \($0._commandName) " } ?? "\(name) "
     }
 }
+
+/// A command whose buffers grow with its input (pack, unpack, cat, verify and the stages): it
+/// starts again with glibc's allocator tuned when the input is large (`AllocatorTuning`),
+/// decided from the unparsed command line, before ArgumentParser's costly first parse.
+protocol LargeInputCommand: ParsableCommand {}
 
 /// The exit statuses every tool shares, for the end of each `--help`.
 public enum ExitStatus {

@@ -2,7 +2,7 @@ import ArgumentParser
 import JACCommands
 import JACSystem
 
-struct UnpackCommand: ParsableCommand {
+struct UnpackCommand: LargeInputCommand {
     static let configuration = CommandConfiguration(
         commandName: "unpack",
         abstract: "Decode a JAC archive back to JSON records (NDJSON by default).",
@@ -39,7 +39,6 @@ struct UnpackCommand: ParsableCommand {
     func run() throws {
         Diagnostics.quiet = output.quiet
         try TerminalInput.refuse([input], reading: "an archive")
-        AllocatorTuning.restartTuned(inputs: [input])
         var job = UnpackJob()
         job.input = input
         job.output = output.output

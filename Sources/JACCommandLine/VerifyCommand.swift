@@ -4,7 +4,7 @@ import JACJSON
 import JACSystem
 
 /// `jac-verify`: prove archives whole.
-public struct VerifyCommand: ParsableCommand {
+public struct VerifyCommand: LargeInputCommand {
     public static let configuration = CommandConfiguration(
         commandName: "jac-verify",
         abstract: VerifyArguments.abstract,
@@ -24,7 +24,7 @@ public struct VerifyCommand: ParsableCommand {
 }
 
 /// `jac verify`: the same as `jac-verify`.
-struct JacVerifyCommand: ParsableCommand {
+struct JacVerifyCommand: LargeInputCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: VerifyArguments.abstract, discussion: VerifyArguments.discussion)
 
@@ -61,7 +61,6 @@ struct VerifyArguments: ParsableArguments {
     func run() throws {
         Diagnostics.quiet = quiet
         let paths = archives.isEmpty ? ["-"] : archives
-        AllocatorTuning.restartTuned(inputs: paths + (against.map { [$0] } ?? []))
         try Self.verify(paths, against: against, mode: try inputKind.mode, quiet: quiet)
     }
 

@@ -12,9 +12,10 @@ import Glibc
 ///   hot loops do not allocate per value, so threads rarely meet on its lock);
 /// - `mmap_threshold=32 MiB`: buffers up to that size come from the heap too, whose freed
 ///   memory is used again, instead of mappings of their own, faulted in afresh each time.
-/// The cost is a second start (about 3 ms) and a larger peak RSS (freed memory stays in the
-/// heap, where it is reused), so it is done only for inputs of `minInputBytes` or more, or
-/// streams; not when the kernel has no transparent huge pages, `GLIBC_TUNABLES` is set already
+/// The cost is a second start and a larger peak RSS (freed memory stays in the heap, where it
+/// is reused), so it is done only for inputs of `minInputBytes` or more, or streams, and before
+/// the command line is parsed (`inputs(named:)`): ArgumentParser's reflection costs about 4 ms
+/// of each start, and the first start then costs about 1.5 ms instead of 6. Not when the kernel has no transparent huge pages, `GLIBC_TUNABLES` is set already
 /// (the user's choice stands), `LD_PRELOAD` is set (valgrind, profilers) or `JAC_MALLOC` is
 /// (`JAC_MALLOC=default` keeps glibc's defaults). If the restart fails, the tool goes on as it is.
 public enum AllocatorTuning {
@@ -38,6 +39,36 @@ public enum AllocatorTuning {
         unsetenv("GLIBC_TUNABLES")
     }
 
+    /// The files an unparsed command line names for reading: every argument that is not an
+    /// option, the value of a `--name=value`, and everything after `--`; not the values of
+    /// `-o`, `--output` and `--trace`, which are written. Standard input ("-") when none of them
+    /// is an existing file: a pipe into `jac unpack` counts, the pipe of a `while read` loop
+    /// around `jac pack FILE` does not. An option's value that happens to name a file counts
+    /// too, which at worst restarts a small run.
+    public static func inputs(named arguments: [String]) -> [String] {
+        var paths: [String] = []
+        var rest = arguments[...]
+        while let arg = rest.popFirst() {
+            if arg == "--" {
+                paths += rest
+                break
+            }
+            if ["-o", "--output", "--trace"].contains(arg) {
+                _ = rest.popFirst()
+            } else if arg.hasPrefix("--"), let equals = arg.firstIndex(of: "=") {
+                if !["--output", "--trace"].contains(arg[..<equals]) { paths.append(String(arg[arg.index(after: equals)...])) }
+            } else if arg == "-" || !arg.hasPrefix("-") {
+                paths.append(arg)
+            }
+        }
+        let named = paths.filter { path in
+            var st = stat()
+            if path == "-" { return true }
+            return stat(path, &st) == 0 && st.st_mode & S_IFMT != S_IFDIR
+        }
+        return named.isEmpty ? ["-"] : named
+    }
+
     /// This program's file, resolved from /proc/self/exe: executing that link itself would
     /// rename the process "exe" (the kernel names it after the path executed), and `ps`,
     /// `pkill` and the tests name it by its file. Nil if it is gone or the path is too long.
@@ -48,15 +79,19 @@ public enum AllocatorTuning {
         return path
     }
 
-    /// Whether the inputs hold `minInputBytes` or more, or one is not a regular file (a pipe, a
-    /// device), whose size is not known. A path that cannot be read is not: its error comes next.
+    /// Whether the inputs hold `minInputBytes` or more, or one is a pipe, socket or disk, whose
+    /// size is not known. A path that cannot be read is not (its error comes next), nor a
+    /// character device: a terminal (`jac --help`, typed input) or /dev/null.
     private static func isLarge(_ inputs: [String]) -> Bool {
         var total = 0
         for path in inputs {
             var st = stat()
             guard (path == "-" ? fstat(0, &st) : stat(path, &st)) == 0 else { continue }
-            guard st.st_mode & S_IFMT == S_IFREG else { return true }
-            total += Int(st.st_size)
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: total += Int(st.st_size)
+            case S_IFIFO, S_IFSOCK, S_IFBLK: return true
+            default: continue
+            }
         }
         return total >= minInputBytes
     }
