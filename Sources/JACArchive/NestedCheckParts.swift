@@ -11,15 +11,15 @@ import JACWire
 /// for `ParallelDecoder` (unpack, cat) and jac-assemble's `BlockChecker`.
 public final class NestedCheckParts: @unchecked Sendable {
     /// A field of at least this many payload bytes is decoded with its nested values left to
-    /// parts when a pool has threads.
+    /// parts when a pool has two or more workers.
     public static let minBytes = 256 << 10
     /// Parts per worker, so that the threads finish together.
     static let partsPerWorker = 4
 
     /// Whether `entry` is decoded with its nested values left to parts on `pool`: one of at
-    /// least `minBytes` payload bytes on a pool with threads.
+    /// least `minBytes` payload bytes on a pool of two or more workers.
     public static func splits(_ entry: FieldDirectoryEntry, on pool: WorkPool, minBytes: Int = minBytes) -> Bool {
-        !pool.isInline && entry.uncompressedLength >= minBytes
+        pool.workers > 1 && entry.uncompressedLength >= minBytes
     }
 
     public let entry: FieldDirectoryEntry

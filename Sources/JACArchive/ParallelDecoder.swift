@@ -78,10 +78,11 @@ public struct DecodeInput: @unchecked Sendable {
 /// that many are in flight; by default `ByteBudget`'s model, one per thread and one read, and
 /// one with one thread, which reads only between blocks), each its bytes (at most 256 MiB
 /// uncompressed) and decoded fields; rendered text not yet written stays under `outputBytes`
-/// (by default two pieces per thread, one with one thread) plus one piece per thread. With one
-/// thread the pool is inline: every job runs on the calling thread, a block is one chunk (no
-/// positions to find), and the steps are the same; a piece rendered ahead there would only be
-/// one more buffer to fault in, since the thread that writes it renders the next.
+/// (by default two pieces per thread) plus one piece per thread. With one thread a block is one
+/// chunk (no positions to find), rendered by one worker while the calling thread writes the
+/// piece before, as `zstd -d` writes beside its decoder: writing to a file is a copy the kernel
+/// makes, a sixth of `jac unpack -j1`'s time when one thread did both. Only a process that may
+/// start no thread (`ulimit -u`) runs the jobs inline, on the calling thread.
 public final class ParallelDecoder: @unchecked Sendable {
     public let threads: Int
     public let spec: RenderSpec
@@ -100,16 +101,20 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// more than rendering it would save).
     static let minChunkRecords = 64
 
+    /// How the pool starts its threads (tests make it fail).
+    private let start: WorkPool.ThreadStarter
+
     public init(threads: Int, spec: RenderSpec, segmentLimit: Int = Limits.defaultSegmentMaxBytes,
                 chunkRecords: Int = 4096, maxBlocks: Int? = nil, pieceBytes: Int = defaultPieceBytes,
-                outputBytes: Int? = nil) {
+                outputBytes: Int? = nil, start: @escaping WorkPool.ThreadStarter = startThread) {
+        self.start = start
         self.threads = max(1, threads)
         self.spec = spec
         self.segmentLimit = segmentLimit
         self.chunkRecords = max(1, chunkRecords)
         self.maxBlocks = maxBlocks ?? (self.threads == 1 ? 1 : self.threads + ByteBudget.itemsBeyondThreads)
         self.pieceBytes = max(1, pieceBytes)
-        self.outputBytes = outputBytes ?? (self.threads == 1 ? 1 : 2 * self.threads) * self.pieceBytes
+        self.outputBytes = outputBytes ?? 2 * self.threads * self.pieceBytes
     }
 
     /// Pulls blocks from `next` (on this thread) until it returns nil and calls `write` (on this
@@ -117,9 +122,14 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// first error, in input order, is thrown after everything before it was written.
     public func run(next: () throws(JACError) -> DecodeInput?,
                     write: (_ text: [UInt8], _ records: Int) throws(JACError) -> Void) throws(JACError) {
-        let pool = try WorkPool(threads: threads, lanes: 3)
+        let pool: WorkPool
+        if let threaded = try? WorkPool(threads: threads, lanes: 3, inline: false, start: start) {
+            pool = threaded
+        } else {
+            pool = try WorkPool(threads: 1, lanes: 3)
+        }
         let crew = Crew(pool: pool, decoders: (0 ..< pool.workers).map { _ in BlockDecoder(segmentLimit: segmentLimit) },
-                        chunkRecords: pool.isInline ? nil : chunkRecords)
+                        chunkRecords: pool.workers == 1 ? nil : chunkRecords)
         TaskTrace.current?.settings = [("threads", pool.workers), ("blocks", maxBlocks), ("output", outputBytes)]
         try run(crew, next: next, write: write)
     }
