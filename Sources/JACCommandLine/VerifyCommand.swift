@@ -60,8 +60,7 @@ struct VerifyArguments: ParsableArguments {
 
     func run() throws {
         Diagnostics.quiet = quiet
-        let paths = archives.isEmpty ? ["-"] : archives
-        try Self.verify(paths, against: against, mode: try inputKind.mode, quiet: quiet)
+        try Self.verify(archives.isEmpty ? ["-"] : archives, against: against, mode: try inputKind.mode, quiet: quiet)
     }
 
     /// Checks each archive, printing its line (unless `quiet`) and a progress line on a

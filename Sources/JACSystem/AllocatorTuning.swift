@@ -15,8 +15,8 @@ import Glibc
 /// The cost is a second start and a larger peak RSS (freed memory stays in the heap, where it
 /// is reused), so it is done only for inputs of `minInputBytes` or more, or streams, and before
 /// the command line is parsed (`inputs(named:)`): ArgumentParser's reflection costs about 4 ms
-/// of each start, and the first start then costs about 1.5 ms instead of 6. Not when the kernel has no transparent huge pages, `GLIBC_TUNABLES` is set already
-/// (the user's choice stands), `LD_PRELOAD` is set (valgrind, profilers) or `JAC_MALLOC` is
+/// of each start, and a restart then costs about 5 ms instead of 8.5. Not when the kernel has
+/// no transparent huge pages, `GLIBC_TUNABLES` is set already (the user's choice stands), `LD_PRELOAD` is set (valgrind, profilers) or `JAC_MALLOC` is
 /// (`JAC_MALLOC=default` keeps glibc's defaults). If the restart fails, the tool goes on as it is.
 public enum AllocatorTuning {
     static let tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432"
@@ -53,21 +53,24 @@ public enum AllocatorTuning {
                 paths += rest
                 break
             }
-            if ["-o", "--output", "--trace"].contains(arg) {
+            if writtenFiles.contains(arg) {
                 _ = rest.popFirst()
             } else if arg.hasPrefix("--"), let equals = arg.firstIndex(of: "=") {
-                if !["--output", "--trace"].contains(arg[..<equals]) { paths.append(String(arg[arg.index(after: equals)...])) }
+                if !writtenFiles.contains(String(arg[..<equals])) { paths.append(String(arg[arg.index(after: equals)...])) }
             } else if arg == "-" || !arg.hasPrefix("-") {
                 paths.append(arg)
             }
         }
         let named = paths.filter { path in
+            guard path != "-" else { return true }
             var st = stat()
-            if path == "-" { return true }
             return stat(path, &st) == 0 && st.st_mode & S_IFMT != S_IFDIR
         }
         return named.isEmpty ? ["-"] : named
     }
+
+    /// The options whose value is a file the tools write, not read.
+    private static let writtenFiles: Set<String> = ["-o", "--output", "--trace"]
 
     /// This program's file, resolved from /proc/self/exe: executing that link itself would
     /// rename the process "exe" (the kernel names it after the path executed), and `ps`,
