@@ -234,15 +234,10 @@ public struct RecordWriter {
                 first = false
             }
             resume = nil
-            while i < last {
-                let c = Int(s.present[i])
-                i += 1
-                let key = s.key(c, comma: !empty)
-                spool.put(padded: key.baseAddress!, count: key.count, &out)
-                empty = false
-                s.appendJSON(column: c, &spool, &out)
-                if out.count + spool.count >= budget && i < last {
-                    openRecord = (c + 1, empty)
+            if i < last {
+                let stop = s.appendMembers(from: i, to: last, comma: !empty, budget: budget, &spool, &out)
+                if stop < last {
+                    openRecord = (Int(s.present[stop - 1]) + 1, false)
                     return finished
                 }
             }
@@ -518,10 +513,11 @@ final class WriterState {
     /// Whether column `c` has a value in every record of the window.
     private let full: UnsafeMutablePointer<Bool>
     /// Per column, how `appendJSON` writes its values: `WriterState.soleInt`, `solePlainString`,
-    /// or 0 for `appendValue` (which reads each value's tag).
+    /// `soleBool`, or 0 for `appendValue` (which reads each value's tag).
     private let route: UnsafeMutablePointer<UInt8>
     static let soleInt: UInt8 = 1
     static let solePlainString: UInt8 = 2
+    static let soleBool: UInt8 = 3
     private var presentCapacity = 0
 
     init(views: [ColumnView], keyText: [UInt8], keyStarts: [Int]) {
@@ -548,7 +544,8 @@ final class WriterState {
         for (c, v) in views.enumerated() {
             route[c] = !v.exists ? 0
                 : v.soleTag == TypeTag.int.rawValue ? WriterState.soleInt
-                : v.soleTag == TypeTag.string.rawValue && v.plainStrings ? WriterState.solePlainString : 0
+                : v.soleTag == TypeTag.string.rawValue && v.plainStrings ? WriterState.solePlainString
+                : v.soleTag == TypeTag.bool.rawValue ? WriterState.soleBool : 0
         }
     }
 
@@ -651,6 +648,27 @@ final class WriterState {
         }
     }
 
+    /// Appends `"key":value` for the columns `present[i ..< last]` of a record, each after a
+    /// comma but the first unless `comma`, stopping after the value that brings the text to
+    /// `budget` bytes; returns where it stopped (`last` when it wrote them all). A function of
+    /// its own, small enough that the compiler inlines `appendJSON` into its loop.
+    @inline(never)
+    func appendMembers(from i: Int, to last: Int, comma: Bool, budget: Int, _ spool: inout TextSpool,
+                       _ out: inout [UInt8]) -> Int {
+        var i = i
+        var comma = comma
+        while i < last {
+            let c = Int(present[i])
+            i &+= 1
+            let key = key(c, comma: comma)
+            spool.put(padded: key.baseAddress!, count: key.count, &out)
+            comma = true
+            appendJSON(column: c, &spool, &out)
+            if out.count &+ spool.count >= budget && i < last { return i }
+        }
+        return i
+    }
+
     /// Makes `present` hold at least `count` entries (at most `windowRecords` x columns).
     private func reservePresent(_ count: Int) {
         guard count > presentCapacity else { return }
@@ -710,22 +728,31 @@ final class WriterState {
     }
 
     /// Appends the next value of column `c` as JSON text, as `appendValue` does, without reading
-    /// its tag or leaving the caller's loop for the columns whose values are all integers, or
-    /// all strings needing no escape (most columns).
+    /// its tag or leaving the caller's loop for the columns whose values are all integers, all
+    /// strings needing no escape or all booleans (most columns); the others cost a call.
     @inline(__always)
     func appendJSON(column c: Int, _ spool: inout TextSpool, _ out: inout [UInt8]) {
         let v = views.baseAddress! + c
         let cursor = cursors.baseAddress! + c
         switch route[c] {
         case WriterState.soleInt:
-            cursor.pointee.tag += 1
+            cursor.pointee.tag &+= 1
             appendInt(v, cursor, &spool, &out)
         case WriterState.solePlainString:
-            cursor.pointee.tag += 1
+            cursor.pointee.tag &+= 1
             appendPlainString(v, cursor, &spool, &out)
+        case WriterState.soleBool:
+            cursor.pointee.tag &+= 1
+            appendBool(v, cursor, &spool, &out)
         default:
-            appendValue(column: c, raw: false, &spool, &out)
+            appendMixed(column: c, &spool, &out)
         }
+    }
+
+    /// `appendValue` for `appendJSON`, kept out of the render loop.
+    @inline(never)
+    private func appendMixed(column c: Int, _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        appendValue(column: c, raw: false, &spool, &out)
     }
 
     /// The next integer of a column (its tag already counted).
@@ -733,8 +760,17 @@ final class WriterState {
     private func appendInt(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
                            _ spool: inout TextSpool, _ out: inout [UInt8]) {
         let p = spool.room(20, &out)
-        spool.count += JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
-        cursor.pointee.int += 1
+        spool.count &+= JSONWriter.writeInt(v.pointee.ints[cursor.pointee.int], at: p)
+        cursor.pointee.int &+= 1
+    }
+
+    /// The next boolean of a column (its tag already counted).
+    @inline(__always)
+    private func appendBool(_ v: UnsafeMutablePointer<ColumnView>, _ cursor: UnsafeMutablePointer<ColumnCursor>,
+                            _ spool: inout TextSpool, _ out: inout [UInt8]) {
+        let value = BitPacking.bit(v.pointee.bools, cursor.pointee.bool)
+        cursor.pointee.bool &+= 1
+        spool.put(value ? .true : .false, &out)
     }
 
     /// Where the next string of a column is in its payload; moves the cursor past it.
@@ -765,9 +801,7 @@ final class WriterState {
         case .null:
             if !raw { spool.put(.null, &out) }
         case .bool:
-            let value = BitPacking.bit(v.pointee.bools, cursor.pointee.bool)
-            cursor.pointee.bool += 1
-            spool.put(value ? .true : .false, &out)
+            appendBool(v, cursor, &spool, &out)
         case .int:
             appendInt(v, cursor, &spool, &out)
         case .decimal:

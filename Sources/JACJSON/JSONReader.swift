@@ -176,8 +176,7 @@ struct JSONReader {
     @inline(__always)
     private mutating func readNonASCIIEscape() -> Bool {
         guard end - pos >= 6, p[pos + 1] == 0x75 else { return false }
-        let v = JSONReader.hexValue(p[pos + 2]) << 12 | JSONReader.hexValue(p[pos + 3]) << 8
-            | JSONReader.hexValue(p[pos + 4]) << 4 | JSONReader.hexValue(p[pos + 5])
+        let v = JSONReader.hex4(at: p + pos + 2)
         guard v >= 0x80 && v <= 0xFFFF && v & 0xF800 != 0xD800 else { return false }
         writeUTF8(v)
         pos += 6
@@ -248,21 +247,29 @@ struct JSONReader {
     @inline(__always)
     private mutating func readHex4(escapeAt at: Int) throws(JACError) -> UInt32 {
         guard pos + 4 <= end else { throw error(at: end, truncated) }
-        let v = JSONReader.hexValue(p[pos]) << 12 | JSONReader.hexValue(p[pos + 1]) << 8
-            | JSONReader.hexValue(p[pos + 2]) << 4 | JSONReader.hexValue(p[pos + 3])
+        let v = JSONReader.hex4(at: p + pos)
         guard v <= 0xFFFF else { throw error(at: at, "invalid \\u escape (needs four hex digits)") }
         pos += 4
         return v
     }
 
-    /// A hex digit's value, or 0x10000 (which no shift of a digit's value reaches) if `b` is
-    /// not one: four of them are checked with one comparison.
+    /// The value of the four hex digits at `digits`, or 0x10000 (above any four digits) if one
+    /// is not a hex digit: all four bytes at once in a word. A byte below 0x80 plus a constant
+    /// below 0x80 cannot carry into the next byte, so each sum's top bit tells one comparison:
+    /// `b + 0x50` has it from "0" (0x30) up, `b + 0x46` from ":" (0x3A) up; for `b | 0x20`,
+    /// `+ 0x1F` from "a" up and `+ 0x19` from "g" up. A digit's value is its low nibble, a
+    /// letter's that plus 9; the four nibbles, first digit in the lowest byte, are then packed.
     @inline(__always)
-    private static func hexValue(_ b: UInt8) -> UInt32 {
-        let d = b &- 0x30
-        if d < 10 { return UInt32(d) }
-        let l = (b | 0x20) &- 0x61
-        return l < 6 ? UInt32(l) + 10 : 0x10000
+    private static func hex4(at digits: UnsafePointer<UInt8>) -> UInt32 {
+        let w = UInt32(littleEndian: UnsafeRawPointer(digits).loadUnaligned(as: UInt32.self))
+        let top: UInt32 = 0x8080_8080
+        let lower = w | 0x2020_2020
+        let digit = (w &+ 0x5050_5050) & ~(w &+ 0x4646_4646)
+        let letter = (lower &+ 0x1F1F_1F1F) & ~(lower &+ 0x1919_1919) & top
+        guard w & top == 0, (digit | letter) & top == top else { return 0x10000 }
+        let nibbles = (w & 0x0F0F_0F0F) &+ (letter >> 7) &* 9
+        let pairs = (nibbles & 0x000F_000F) << 4 | (nibbles >> 8) & 0x000F_000F
+        return (pairs & 0xFF) << 8 | (pairs >> 16) & 0xFF
     }
 
     /// Writes the canonical escape of `"`, `\` or a control character (as `JSONWriter` does).

@@ -87,9 +87,20 @@ public enum JSONWriter {
     }
 
     /// Writes the decimal text of `v` (at most 20 bytes) at `out`; returns its length. Digits
-    /// go two at a time, from the end.
+    /// go two at a time, from the end; 0 to 99 (flags, codes, counts: most integers of logs)
+    /// without counting digits.
     @inline(__always)
     public static func writeInt(_ v: Int64, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        if UInt64(bitPattern: v) < 10 {
+            out[0] = 0x30 + UInt8(truncatingIfNeeded: v)
+            return 1
+        }
+        if UInt64(bitPattern: v) < 100 {
+            let pair = Int(v) << 1
+            out[0] = digitPairs.utf8Start[pair]
+            out[1] = digitPairs.utf8Start[pair + 1]
+            return 2
+        }
         var m = v.magnitude
         var digits = 1
         var power: UInt64 = 10

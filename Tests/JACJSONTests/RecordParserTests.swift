@@ -286,6 +286,34 @@ import Testing
         }
     }
 
+    /// Every byte at each of a `\u` escape's four places: a hex digit (either case) gives the
+    /// scalar it spells, anything else (ASCII or not) the error at the escape. The reader checks
+    /// the four digits in one word, so this covers each byte lane of that check.
+    @Test func everyByteAtEveryHexPlace() throws {
+        func hexValue(_ b: UInt8) -> UInt32? {
+            switch b {
+            case 0x30 ... 0x39: UInt32(b - 0x30)
+            case 0x41 ... 0x46: UInt32(b - 0x41 + 10)
+            case 0x61 ... 0x66: UInt32(b - 0x61 + 10)
+            default: nil
+            }
+        }
+        for place in 0 ..< 4 {
+            for b in 0 ... 255 {
+                var digits = Array("01e9".utf8)
+                digits[place] = UInt8(b)
+                let record = Array("{\"a\":\"x\\u".utf8) + digits + Array("\"}".utf8)
+                guard hexValue(UInt8(b)) != nil else {
+                    #expect(parseError(record) == "line 1, column 8: invalid \\u escape (needs four hex digits)", "byte \(b) at \(place)")
+                    continue
+                }
+                let v = digits.reduce(UInt32(0)) { $0 << 4 | hexValue($1)! }
+                let fields = try parseRecord(String(decoding: record, as: UTF8.self))
+                #expect(fields == [ParsedField(key: "a", kind: .string, text: "x" + String(Unicode.Scalar(v)!))], "byte \(b) at \(place)")
+            }
+        }
+    }
+
     @Test func stringErrorsNamePositions() {
         #expect(parseError("{\"a\":\"x\u{1}\"}") == "line 1, column 8: control character U+0001 must be escaped in a string")
         #expect(parseError("{\"a\":\"x\ny\"}") == "line 1, column 8: control character U+000A must be escaped in a string")
