@@ -269,6 +269,12 @@ public struct FieldColumn {
     @inline(__always)
     static func string(at: Int, _ payload: UnsafeRawBufferPointer, dictionary: UnsafeBufferPointer<Range<Int>>?)
         -> (range: Range<Int>, next: Int) {
+        // Most lengths and dictionary indexes are one byte.
+        let first = payload[at]
+        if first < 0x80 {
+            if let dictionary { return (dictionary[Int(first)], at &+ 1) }
+            return (at &+ 1 ..< at &+ 1 &+ Int(first), at &+ 1 &+ Int(first))
+        }
         var v: UInt64 = 0
         var shift: UInt64 = 0
         var i = at
