@@ -16,8 +16,9 @@ import Glibc
 /// is reused), so it is done only for inputs of `minInputBytes` or more, or streams, and before
 /// the command line is parsed (`inputs(named:)`): ArgumentParser's reflection costs about 4 ms
 /// of each start, and a restart then costs about 5 ms instead of 8.5. Not when the kernel has
-/// no transparent huge pages, `GLIBC_TUNABLES` is set already (the user's choice stands), `LD_PRELOAD` is set (valgrind, profilers) or `JAC_MALLOC` is
-/// (`JAC_MALLOC=default` keeps glibc's defaults). If the restart fails, the tool goes on as it is.
+/// no transparent huge pages, `GLIBC_TUNABLES` is set already (the user's choice stands),
+/// `LD_PRELOAD` is set (valgrind, profilers) or `JAC_MALLOC` is (`JAC_MALLOC=default` keeps
+/// glibc's defaults). If the restart fails, the tool goes on as it is.
 public enum AllocatorTuning {
     static let tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432"
     /// Set for the restarted process (and its children), so that it does not restart again.
