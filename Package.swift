@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Modules follow the data's path; a lower module never imports a higher one:
-// (CJACChecksum, our hardware CRC-32C; CJACRename; CJACScan, SSE2 runs of plain string text
-// and the record scanner's SSE2/AVX2 scan)
+// (CJACChecksum, our hardware CRC-32C; CJACRename; CJACHeap, glibc's mallopt and a huge-page heap;
+// CJACScan, SSE2 runs of plain string text and the record scanner's SSE2/AVX2 scan)
 // -> JACSystem (files, signals, threads, /proc: no format knowledge) -> JACWire -> JACJSON -> JACCodec
 // -> JACCompression -> JACArchive (archive reading and writing) -> JACPipeline (the stages) -> JACCommands
 // (what unpack, cat, ls, verify and pack do) -> JACCommandLine (argument parsing) -> executables.
@@ -51,7 +51,8 @@ let package = Package(
         .target(name: "CJACScan"),
         // renameat2(RENAME_NOREPLACE) for OutputFile, which Glibc's Swift module does not export.
         .target(name: "CJACRename"),
-        .target(name: "JACSystem", dependencies: ["CJACRename"], swiftSettings: fast),
+        .target(name: "CJACHeap"),
+        .target(name: "JACSystem", dependencies: ["CJACRename", "CJACHeap"], swiftSettings: fast),
         .target(name: "JACWire", dependencies: ["CJACChecksum", "JACSystem"], swiftSettings: fast),
         .target(name: "JACJSON", dependencies: ["CJACScan", "JACWire"], swiftSettings: fast),
         .target(name: "JACCodec", dependencies: ["JACWire", "JACJSON"], swiftSettings: fast),

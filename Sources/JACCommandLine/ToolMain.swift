@@ -12,7 +12,7 @@ public enum ToolMain {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
         let sub = subcommand(of: command, arguments)
         if (sub?.type ?? command) is any LargeInputCommand.Type {
-            AllocatorTuning.restartTuned(inputs: AllocatorTuning.inputs(named: sub?.arguments ?? arguments))
+            AllocatorTuning.tune(inputs: AllocatorTuning.inputs(named: sub?.arguments ?? arguments))
         }
         do {
             var parsed = try parse(command, arguments)
@@ -61,9 +61,9 @@ public enum ToolMain {
     }
 }
 
-/// A command whose buffers grow with its input (pack, unpack, cat, verify and the stages): it
-/// starts again with glibc's allocator tuned when the input is large (`AllocatorTuning`),
-/// decided from the unparsed command line, before ArgumentParser's costly first parse.
+/// A command whose buffers grow with its input (pack, unpack, cat, verify and the stages): glibc's
+/// allocator is tuned for it when the input is large (`AllocatorTuning`), decided from the
+/// unparsed command line before any thread starts.
 protocol LargeInputCommand: ParsableCommand {}
 
 /// The exit statuses every tool shares, for the end of each `--help`.

@@ -14,9 +14,9 @@ struct MeasuredRun {
     var seconds: Double
     var outputBytes: Int
     var stderr: String
-    /// The tool's environment as last read while it ran ("NAME=value" entries): a tool that
-    /// starts itself again shows the second process's.
-    var environment: [String] = []
+    /// Whether a mapping of the tool was seen advised as huge pages while it ran (its heap, when
+    /// `AllocatorTuning` tuned it; "hg" in /proc/PID/smaps).
+    var hugePageHeap = false
 }
 
 extension Workspace {
@@ -63,12 +63,12 @@ extension Workspace {
         defer { if pipe[0] >= 0 { close(pipe[0]) } }
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var peak = 0
-        var seenEnvironment: [String] = []
-        /// Samples the tool's peak and environment (both only once bash has become the tool).
+        var hugePageHeap = false
+        /// Samples the tool's peak and its mappings (both only once bash has become the tool).
         func sample() {
             guard let kib = Self.highWaterKiB(pid: pid, name: tool) else { return }
             peak = max(peak, kib * 1024)
-            if let seen = Self.environment(pid: pid), !seen.isEmpty { seenEnvironment = seen }
+            if !hugePageHeap { hugePageHeap = Self.hasHugePageMapping(pid: pid) }
         }
         var outputBytes = 0
         if pipe[0] >= 0 {
@@ -100,7 +100,7 @@ extension Workspace {
         return MeasuredRun(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
                            peakBytes: peak, seconds: seconds, outputBytes: outputBytes,
                            stderr: String(decoding: try SharedFiles.read(err), as: UTF8.self),
-                           environment: seenEnvironment)
+                           hugePageHeap: hugePageHeap)
     }
 
     /// VmHWM of process `pid` once it runs `name` (before that it is bash, or this process's
@@ -113,9 +113,21 @@ extension Workspace {
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
-    /// A process's environment from /proc (empty once it has exited), nil if unreadable.
-    private static func environment(pid: pid_t) -> [String]? {
-        guard let bytes = try? SharedFiles.read("/proc/\(pid)/environ") else { return nil }
-        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    /// Whether a mapping of process `pid` is advised as huge pages ("hg" among its VmFlags).
+    private static func hasHugePageMapping(pid: pid_t) -> Bool {
+        // Read to the end: /proc files report no size, and one read returns about a page.
+        let fd = open("/proc/\(pid)/smaps", O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var smaps: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            smaps += buffer[..<n]
+        }
+        return String(decoding: smaps, as: UTF8.self).split(separator: "\n")
+            .contains { $0.hasPrefix("VmFlags:") && $0.split(separator: " ").contains("hg") }
     }
 }

@@ -2,7 +2,7 @@ import Glibc
 import JACSystem
 import Testing
 
-/// The inputs `AllocatorTuning` finds in a command line before it is parsed (the tools' restart
+/// The inputs `AllocatorTuning` finds in a command line before it is parsed (the tools' tuning
 /// itself is tested through them, in JACCommandLineTests).
 struct AllocatorTuningTests {
     /// A fresh directory holding `files` (empty) and a subdirectory "dir", removed afterwards.

@@ -1,0 +1,40 @@
+#include "jac_heap.h"
+
+#include <limits.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/// glibc's default M_TOP_PAD (mallopt(3)): what each later growth of the heap adds.
+static const int default_top_pad = 128 * 1024;
+
+size_t jac_heap_tune(size_t reserve, size_t mmap_threshold) {
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold);
+    // Under a limit on address space or data (ulimit -v, -d) the reserve would use up room the
+    // run may need; the heap then grows as it goes, in small pages.
+    struct rlimit limit;
+    if ((getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) ||
+        (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)) return 0;
+    // A trim would give the advised top back, and the heap grown again is advised no more.
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    // One block that the top cannot hold makes the heap grow by it and the pad; malloc writes
+    // only the block's header and the new top's, and freeing the block returns it to the top.
+    mallopt(M_TOP_PAD, (int)reserve);
+    size_t block = mmap_threshold - 4096;
+    uint8_t *p = malloc(block);
+    mallopt(M_TOP_PAD, default_top_pad);
+    if (p == NULL) return 0;
+    uint8_t *end = sbrk(0);
+    free(p);
+    // Not from the heap (it could not grow and glibc mapped the block instead): nothing to advise.
+    if (end == (void *)-1 || end < p + block) return 0;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)p + page) & ~(page - 1);
+    uintptr_t to = (uintptr_t)end & ~(page - 1);
+    if (to <= from || madvise((void *)from, to - from, MADV_HUGEPAGE) != 0) return 0;
+    return to - from;
+}
