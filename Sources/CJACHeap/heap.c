@@ -1,5 +1,6 @@
 #include "jac_heap.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -11,14 +12,27 @@
 /// glibc's default M_TOP_PAD (mallopt(3)): what each later growth of the heap adds.
 static const int default_top_pad = 128 * 1024;
 
+/// Whether the kernel counts every byte of address space a process may write against a fixed
+/// commit limit (vm.overcommit_memory 2): there a reserve would take commit that allocations
+/// need.
+static int overcommit_is_strict(void) {
+    int fd = open("/proc/sys/vm/overcommit_memory", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char mode = 0;
+    ssize_t n = read(fd, &mode, 1);
+    close(fd);
+    return n == 1 && mode == '2';
+}
+
 size_t jac_heap_tune(size_t reserve, size_t mmap_threshold) {
     mallopt(M_ARENA_MAX, 1);
     mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold);
-    // Under a limit on address space or data (ulimit -v, -d) the reserve would use up room the
-    // run may need; the heap then grows as it goes, in small pages.
+    // Under a limit on address space or data (ulimit -v, -d), or strict overcommit, the reserve
+    // would use up room the run may need; the heap then grows as it goes, in small pages.
     struct rlimit limit;
     if ((getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) ||
-        (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)) return 0;
+        (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) ||
+        overcommit_is_strict()) return 0;
     // A trim would give the advised top back, and the heap grown again is advised no more.
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
     // One block that the top cannot hold makes the heap grow by it and the pad; malloc writes

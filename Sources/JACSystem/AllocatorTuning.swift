@@ -21,7 +21,7 @@ import Glibc
 /// streams, decided before the command line is parsed (`inputs(named:)`). Not when the kernel
 /// has no transparent huge pages, `GLIBC_TUNABLES` is set (the user's choice stands),
 /// `LD_PRELOAD` is (another allocator, valgrind, profilers) or `JAC_MALLOC=default` is; and
-/// nothing is reserved under `ulimit -v` or `-d`.
+/// nothing is reserved under `ulimit -v` or `-d` or with `vm.overcommit_memory` 2.
 public enum AllocatorTuning {
     /// Below this much input the huge pages cost more memory than their faults save time.
     public static let minInputBytes = 1 << 20

@@ -3,14 +3,14 @@
 #include <stddef.h>
 
 /// Sets glibc's allocator, from inside the process, for a tool that fills large buffers once
-/// (AllocatorTuning): every thread allocates from the one heap, buffers up to `mmap_threshold`
-/// bytes come from it (its freed memory is used again) and it is never trimmed; then the heap is
-/// grown by about `reserve` bytes that nothing has touched yet and those are advised as
-/// transparent huge pages (madvise MADV_HUGEPAGE), so that they fault in 2 MiB at a time when
+/// (AllocatorTuning): every thread allocates from the one heap and buffers up to
+/// `mmap_threshold` bytes come from it (its freed memory is used again). Then, unless a limit on
+/// address space or data or strict overcommit says the room is the run's, the heap is never
+/// trimmed and is grown by about `reserve` bytes that nothing has touched yet, advised as
+/// transparent huge pages (madvise MADV_HUGEPAGE) so that they fault in 2 MiB at a time when
 /// used. mallopt and its constants are in <malloc.h>, which Glibc's Swift module leaves out.
-/// Nothing is reserved under a limit on address space or data. Call before a second thread
-/// starts. Returns the bytes advised (0 when none were: a limit, the heap could not grow, or
-/// the kernel refused; the settings stand either way).
+/// Call before a second thread starts. Returns the bytes advised (0 when none were: a limit,
+/// the heap could not grow, or the kernel refused; the settings stand either way).
 size_t jac_heap_tune(size_t reserve, size_t mmap_threshold);
 
 #endif
