@@ -24,7 +24,7 @@ static int overcommit_is_strict(void) {
     return n == 1 && mode == '2';
 }
 
-size_t jac_heap_tune(size_t reserve, size_t mmap_threshold) {
+void jac_heap_tune(size_t reserve, size_t mmap_threshold) {
     mallopt(M_ARENA_MAX, 1);
     mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold);
     // Under a limit on address space or data (ulimit -v, -d), or strict overcommit, the reserve
@@ -32,7 +32,7 @@ size_t jac_heap_tune(size_t reserve, size_t mmap_threshold) {
     struct rlimit limit;
     if ((getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) ||
         (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) ||
-        overcommit_is_strict()) return 0;
+        overcommit_is_strict()) return;
     // A trim would give the advised top back, and the heap grown again is advised no more.
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
     // One block that the top cannot hold makes the heap grow by it and the pad; malloc writes
@@ -41,14 +41,14 @@ size_t jac_heap_tune(size_t reserve, size_t mmap_threshold) {
     size_t block = mmap_threshold - 4096;
     uint8_t *p = malloc(block);
     mallopt(M_TOP_PAD, default_top_pad);
-    if (p == NULL) return 0;
+    if (p == NULL) return;
     uint8_t *end = sbrk(0);
     free(p);
     // Not from the heap (it could not grow and glibc mapped the block instead): nothing to advise.
-    if (end == (void *)-1 || end < p + block) return 0;
+    if (end == (void *)-1 || end < p + block) return;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t from = ((uintptr_t)p + page) & ~(page - 1);
     uintptr_t to = (uintptr_t)end & ~(page - 1);
-    if (to <= from || madvise((void *)from, to - from, MADV_HUGEPAGE) != 0) return 0;
-    return to - from;
+    // A kernel that refuses leaves the heap in small pages: nothing else changes.
+    if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE);
 }

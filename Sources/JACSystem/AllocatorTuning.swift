@@ -1,7 +1,6 @@
 import CJACHeap
 import Glibc
 
-
 /// glibc's allocator set for what the tools do with large inputs: buffers of a chunk, a column,
 /// a segment or an output piece, each filled once. By default each fresh 4 KiB page costs a
 /// fault, and on a virtual machine a fault costs microseconds (3 us here, against 0.5 us per
@@ -15,7 +14,7 @@ import Glibc
 /// - no trimming, and `reserve` bytes of untouched heap advised as transparent huge pages
 ///   (`madvise(MADV_HUGEPAGE)`), which glibc itself does only when `GLIBC_TUNABLES` asks at
 ///   start-up (`glibc.malloc.hugetlb=1`): the tools used to start themselves again with it, a
-///   second start of about 5 ms.
+///   second start of 5-8 ms.
 /// The cost is a larger peak RSS (freed memory stays in the heap, where it is reused, and a page
 /// touched brings in its 2 MiB), so it is done only for inputs of `minInputBytes` or more, or
 /// streams, decided before the command line is parsed (`inputs(named:)`). Not when the kernel
@@ -29,15 +28,13 @@ public enum AllocatorTuning {
     static let reserve = 256 << 20
     static let mmapThreshold = 32 << 20
 
-    /// Tunes the allocator when it applies to reading `inputs` (paths, "-" for standard input);
-    /// returns whether it did. Call before starting a thread.
-    @discardableResult
-    public static func tune(inputs: [String]) -> Bool {
+    /// Tunes the allocator when it applies to reading `inputs` (paths, "-" for standard input).
+    /// Call before starting a thread.
+    public static func tune(inputs: [String]) {
         guard getenv("GLIBC_TUNABLES") == nil, getenv("LD_PRELOAD") == nil,
               getenv("JAC_MALLOC").map({ String(cString: $0) != "default" }) ?? true,
-              isLarge(inputs), hugePagesAvailable() else { return false }
+              isLarge(inputs), hugePagesAvailable() else { return }
         jac_heap_tune(reserve, mmapThreshold)
-        return true
     }
 
     /// The files an unparsed command line names for reading: every argument that is not an

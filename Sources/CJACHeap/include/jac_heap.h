@@ -9,8 +9,8 @@
 /// trimmed and is grown by about `reserve` bytes that nothing has touched yet, advised as
 /// transparent huge pages (madvise MADV_HUGEPAGE) so that they fault in 2 MiB at a time when
 /// used. mallopt and its constants are in <malloc.h>, which Glibc's Swift module leaves out.
-/// Call before a second thread starts. Returns the bytes advised (0 when none were: a limit,
-/// the heap could not grow, or the kernel refused; the settings stand either way).
-size_t jac_heap_tune(size_t reserve, size_t mmap_threshold);
+/// Call before a second thread starts. Where the heap cannot grow or the kernel refuses the
+/// advice, the heap stays in small pages; the other settings stand either way.
+void jac_heap_tune(size_t reserve, size_t mmap_threshold);
 
 #endif
