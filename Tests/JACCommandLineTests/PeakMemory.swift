@@ -115,18 +115,7 @@ extension Workspace {
 
     /// Whether a mapping of process `pid` is advised as huge pages ("hg" among its VmFlags).
     private static func hasHugePageMapping(pid: pid_t) -> Bool {
-        // Read to the end: /proc files report no size, and one read returns about a page.
-        let fd = open("/proc/\(pid)/smaps", O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var smaps: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            smaps += buffer[..<n]
-        }
+        guard let smaps = try? SharedFiles.read("/proc/\(pid)/smaps") else { return false }
         return String(decoding: smaps, as: UTF8.self).split(separator: "\n")
             .contains { $0.hasPrefix("VmFlags:") && $0.split(separator: " ").contains("hg") }
     }

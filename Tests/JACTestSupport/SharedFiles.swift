@@ -27,8 +27,12 @@ public enum SharedFiles {
     public static var vectors: String { (root ?? "/nonexistent") + "/vectors" }
     public static var corpus: String { (root ?? "/nonexistent") + "/corpus" }
 
+    /// The whole file, read to its end: `Data(contentsOf:)` stops after one read of a file that
+    /// reports no size (/proc's), about a page.
     public static func read(_ path: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? file.close() }
+        return Array(try file.readToEnd() ?? Data())
     }
 
     /// A fresh empty directory, removed by the caller with `removeDirectory`.
